@@ -1,0 +1,93 @@
+"""Shared fixtures: the example profiles, a CLI runner, one theme per test session, text extraction."""
+
+from __future__ import annotations
+
+import io
+import re
+import textwrap
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import workshop
+from workshop.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "partner_profiles"
+AS_OF = date(2026, 11, 26)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def invoke(runner):
+    def run(*args: str):
+        return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def theme() -> workshop.Theme:
+    return workshop.Theme()
+
+
+@pytest.fixture(scope="session")
+def vendor() -> workshop.VendorProfile:
+    return workshop.load_vendor(EXAMPLES / "vendor.yaml")
+
+
+@pytest.fixture
+def write(tmp_path):
+    """Write a dedented text file into tmp_path and return its path."""
+
+    def make(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+        return path
+
+    return make
+
+
+def pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    return normalise(" ".join(page.extract_text() for page in reader.pages))
+
+
+def pdf_pages(data: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+def docx_text(data: bytes) -> str:
+    """Every paragraph of the body, tables, header and footer, in document order."""
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    parts = []
+    body = document.element.body
+    for paragraph in body.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"):
+        parts.append("".join(t.text or "" for t in paragraph.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t")))
+    for section in document.sections:
+        parts.extend(p.text for p in section.header.paragraphs)
+        parts.extend(p.text for p in section.footer.paragraphs)
+    return normalise(" ".join(parts))
+
+
+def docx_part(data: bytes, name: str = "word/document.xml") -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return archive.read(name).decode("utf-8")
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()

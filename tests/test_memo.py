@@ -1,0 +1,142 @@
+"""The agreement memo: one page, the same words in PDF and DOCX, and a theme that cannot reach outside."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+import workshop
+from workshop.docxwriter import html_to_docx
+from workshop.documents import longdate, render_html
+from workshop.profiles import Profile
+
+from .conftest import AS_OF, EXAMPLES, docx_part, docx_text, pdf_pages, pdf_text
+
+PARTNERS = [p.stem for p in workshop.profile_files(EXAMPLES)]
+
+
+@pytest.fixture(scope="module")
+def memos(vendor, theme):
+    """{partner id: (plan, {format: bytes})} for every example partner, rendered once."""
+    rendered = {}
+    for path in workshop.profile_files(EXAMPLES):
+        plan = workshop.plan_partnership(vendor, workshop.load_profile(path), as_of=AS_OF)
+        rendered[plan.partner.id] = (plan, workshop.render_memo(plan, theme))
+    return rendered
+
+
+@pytest.mark.parametrize("partner", PARTNERS)
+def test_memo_pdf_is_one_page_naming_partner_and_every_period(memos, partner):
+    plan, files = memos[partner]
+    assert pdf_pages(files["pdf"]) == 1
+    text = pdf_text(files["pdf"])
+    assert plan.partner.name in text and plan.vendor.name in text
+    for period in plan.recommended_option.periods:
+        assert f"{period.name} {longdate(period.start)} {longdate(period.end)}" in text
+    assert "Page 1 of 1" in text
+
+
+@pytest.mark.parametrize("partner", PARTNERS)
+def test_memo_docx_says_what_the_pdf_says(memos, partner):
+    plan, files = memos[partner]
+    text = docx_text(files["docx"])
+    assert plan.partner.name in text and plan.vendor.name in text
+    for period in plan.recommended_option.periods:
+        assert f"{period.name} {longdate(period.start)} {longdate(period.end)}" in text
+    for phrase in ("Mutual Operating Period Agreement", "Review cadence", "Signatures", plan.recommendation):
+        assert phrase in text and phrase in pdf_text(files["pdf"])
+    for signatory in plan.vendor.signatories + plan.partner.signatories:
+        assert f"Signature · {signatory.name}, {signatory.title}" in text
+
+
+def test_memo_docx_uses_named_styles_and_repeating_header_row(memos):
+    _, files = memos["rheinwerk"]
+    xml = docx_part(files["docx"])
+    for style in ("Title", "Heading1", "TableHeading", "SignatureParty"):
+        assert f'w:val="{style}"' in xml
+    assert "<w:tblHeader/>" in xml
+    footer = docx_part(files["docx"], "word/footer1.xml")
+    assert "PAGE" in footer and "NUMPAGES" in footer
+
+
+def test_memo_metadata(memos):
+    from io import BytesIO
+
+    import docx
+    from pypdf import PdfReader
+
+    plan, files = memos["sakura"]
+    info = PdfReader(BytesIO(files["pdf"])).metadata
+    assert info.title == "Mutual Operating Period Agreement"
+    assert info.author == plan.vendor.name
+    props = docx.Document(BytesIO(files["docx"])).core_properties
+    assert props.author == plan.vendor.name
+    assert props.created.date() == AS_OF
+
+
+def test_memo_letter_paper_one_page_with_long_name(vendor, theme):
+    partner = Profile.model_validate({
+        "name": "Consolidated Regional Systems Integration and Managed Services Holdings International Ltd",
+        "fiscal_calendar": {"type": "monthly", "first_month": 4},
+        "contacts": [{"name": f"Signatory {i}", "title": "Director of Partnerships and Alliances", "signatory": True}
+                     for i in range(3)],
+    })
+    plan = workshop.plan_partnership(vendor, partner, as_of=AS_OF)
+    files = workshop.render_memo(plan, theme, paper="letter")
+    assert pdf_pages(files["pdf"]) == 1
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    box = PdfReader(BytesIO(files["pdf"])).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+def test_memo_pdf_is_reproducible(memos, vendor, theme):
+    plan, files = memos["bluewater"]
+    assert workshop.render_memo(plan, theme, formats=["pdf"])["pdf"] == files["pdf"]
+
+
+def test_memo_renders_without_weasyprint_warnings(vendor, theme, caplog):
+    plan = workshop.plan_partnership(vendor, workshop.load_profile(EXAMPLES / "lumiere.yaml"), as_of=AS_OF)
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        workshop.render_memo(plan, theme, formats=["pdf"])
+    assert [r.getMessage() for r in caplog.records] == []
+
+
+def test_docx_writer_rejects_unsupported_elements(theme):
+    html = "<html><body><main><p>fine</p><video src='x.mp4'></video></main></body></html>"
+    with pytest.raises(workshop.RenderError, match="<video> .* is not supported in DOCX"):
+        html_to_docx(html, theme.reference_docx)
+
+
+def test_profile_text_is_escaped_not_interpreted(vendor, theme):
+    partner = Profile.model_validate({
+        "name": "<b>Evil</b> & Co {{ 7*7 }}", "fiscal_calendar": {"type": "monthly", "first_month": 1}})
+    plan = workshop.plan_partnership(vendor, partner, as_of=AS_OF)
+    html = render_html(plan, "memo", theme)
+    assert "&lt;b&gt;Evil&lt;/b&gt; &amp; Co {{ 7*7 }}" in html
+    files = workshop.render_memo(plan, theme)
+    assert "<b>Evil</b> & Co {{ 7*7 }}" in pdf_text(files["pdf"])
+    assert "<b>Evil</b> & Co {{ 7*7 }}" in docx_text(files["docx"])
+
+
+def test_theme_blocks_files_outside_the_theme(theme, tmp_path, caplog):
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"not really a png")
+    with pytest.raises(ValueError, match="blocked"):
+        theme.url_fetcher.fetch(secret.as_uri())
+    with pytest.raises(ValueError, match="blocked"):
+        theme.url_fetcher.fetch("http://example.com/logo.png")
+    assert theme.url_fetcher.fetch("data:text/plain,hello").read() == b"hello"
+
+
+def test_user_template_overrides_one_block(vendor, tmp_path):
+    (tmp_path / "memo.html").write_text(
+        '{% extends "builtin/memo.html" %}{% block running_footer %}<footer>Confidential</footer>{% endblock %}')
+    theme = workshop.Theme([tmp_path])
+    plan = workshop.plan_partnership(vendor, workshop.load_profile(EXAMPLES / "bluewater.yaml"), as_of=AS_OF)
+    files = workshop.render_memo(plan, theme)
+    assert "Confidential" in pdf_text(files["pdf"])
+    assert "Confidential" in docx_text(files["docx"])

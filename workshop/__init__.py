@@ -1,0 +1,31 @@
+"""workshop: joint planning kits for channel managers — Mutual Operating Periods across two fiscal
+calendars, drafted, scored and rendered as PDF and Word.
+
+This package is the public API; the CLI is a thin shell over exactly these names.
+"""
+
+from .documents import Theme, render_document, render_html, render_memo
+from .errors import PlanningError, Problem, ProfileError, ProfileNotFound, RenderError, WorkshopError
+from .fiscal import FiscalCalendar, calendar_for
+from .kits import PartnerResult, build_batch, build_documents, write_atomic
+from .plan import Plan, default_fiscal_year, plan_partnership, plan_schema
+from .profiles import (
+    Profile,
+    VendorProfile,
+    find_vendor_file,
+    load_profile,
+    load_vendor,
+    profile_files,
+    profile_schema,
+    resolve_partner,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "FiscalCalendar", "PartnerResult", "Plan", "PlanningError", "Problem", "Profile", "ProfileError",
+    "ProfileNotFound", "RenderError", "Theme", "VendorProfile", "WorkshopError", "build_batch",
+    "build_documents", "calendar_for", "default_fiscal_year", "find_vendor_file", "load_profile",
+    "load_vendor", "plan_partnership", "plan_schema", "profile_files", "profile_schema",
+    "render_document", "render_html", "render_memo", "resolve_partner", "write_atomic",
+]

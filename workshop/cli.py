@@ -1,0 +1,251 @@
+"""The command line: click commands, exit codes, progress and logging. The only module that knows about the terminal."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .documents import FORMATS, Theme
+from .errors import ProfileError, WorkshopError
+from .kits import build_batch
+from .plan import Plan, default_fiscal_year, plan_partnership, plan_schema
+from .profiles import (
+    PROFILE_SUFFIXES,
+    VENDOR_STEM,
+    find_vendor_file,
+    load_profile,
+    load_vendor,
+    profile_files,
+    profile_schema,
+    resolve_partner,
+)
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+DEFAULT_PROFILES = Path("partner_profiles")
+
+
+class WorkshopGroup(click.Group):
+    """Turns library errors into one clear message and exit code 1 (a traceback only with --debug)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except WorkshopError as exc:
+            if ctx.meta.get("workshop.debug"):
+                raise
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(EXIT_FAILED)
+
+
+@click.group(cls=WorkshopGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="workshop")
+@click.option("--debug", is_flag=True, help="Show full tracebacks for errors.")
+@click.option("-v", "--verbose", count=True, help="Log more (-v: progress details, -vv: debug).")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool, verbose: int) -> None:
+    """Prepare joint planning sessions with channel partners.
+
+    Reads partner profiles (one YAML, TOML or JSON file per partner, plus vendor.yaml for your own
+    company), computes both fiscal calendars, drafts Mutual Operating Period (MOP) options with a
+    scored recommendation, and writes the agreement memo as PDF and Word.
+
+    \b
+    Typical use:
+      workshop validate                      check every profile in ./partner_profiles
+      workshop plan rheinwerk                the MOP options for one partner
+      workshop memo --all --date 2026-11-26  memos for every partner into ./output
+    """
+    ctx.meta["workshop.debug"] = debug
+    level = logging.DEBUG if verbose >= 2 else logging.INFO if verbose == 1 else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    # WeasyPrint reports every CSS property it ignores; only our own messages matter unless asked.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR if verbose < 2 else logging.DEBUG)
+
+
+def _parse_date(ctx, param, value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from None
+
+
+def _parse_formats(ctx, param, value: str) -> tuple[str, ...]:
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise click.BadParameter(f"{', '.join(unknown) or value!r}: expected a comma-separated list of {', '.join(FORMATS)}")
+    return formats
+
+
+def profile_options(func):
+    """Options shared by every command that reads a partner and the vendor."""
+    options = [
+        click.option("--profiles", "profiles_dir", type=click.Path(file_okay=False, path_type=Path),
+                     default=DEFAULT_PROFILES, show_default=True,
+                     help="Folder where partner ids are looked up."),
+        click.option("--vendor", "vendor_file", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Vendor profile [default: vendor.yaml beside the partner profile]."),
+        click.option("--date", "as_of", callback=_parse_date, metavar="YYYY-MM-DD",
+                     help="The date the plan is made on; documents carry it [default: today]."),
+        click.option("--year", "fiscal_year", type=click.IntRange(1990, 2100), metavar="FY",
+                     help="Vendor fiscal year to plan [default: the vendor's next fiscal year after --date]."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _vendor_for(partner_file: Path, vendor_file: Path | None):
+    return load_vendor(vendor_file or find_vendor_file(partner_file.parent))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+def validate(paths: tuple[Path, ...]) -> None:
+    """Check profiles and report every problem in every file.
+
+    PATHS are profile files or folders of them [default: ./partner_profiles]. A file named
+    vendor.yaml (or .toml/.json) is checked as the vendor profile. Exits 0 when all are valid,
+    1 otherwise; each problem names the file, the line and the field.
+    """
+    files: list[Path] = []
+    for path in paths or (DEFAULT_PROFILES,):
+        if path.is_dir():
+            vendor = [path / f"{VENDOR_STEM}{s}" for s in PROFILE_SUFFIXES if (path / f"{VENDOR_STEM}{s}").is_file()]
+            files.extend(vendor + profile_files(path))
+        else:
+            files.append(path)
+    if not files:
+        raise click.UsageError("no profile files found (looked for *.yaml, *.yml, *.toml, *.json)")
+    invalid = 0
+    for file in files:
+        try:
+            load_profile(file, vendor=file.stem.lower() == VENDOR_STEM)
+        except ProfileError as exc:
+            invalid += 1
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+    noun = "profile" if len(files) == 1 else "profiles"
+    if invalid:
+        click.echo(f"{invalid} of {len(files)} {noun} invalid", err=True)
+        sys.exit(EXIT_FAILED)
+    click.echo(f"{len(files)} {noun} valid")
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["partner", "vendor", "plan"]), default="partner")
+def schema(kind: str) -> None:
+    """Print the JSON Schema of a partner profile, the vendor profile or a plan.
+
+    Point your editor at it for completion and checking while you write profiles, e.g. with the
+    first line `# yaml-language-server: $schema=../schemas/partner.schema.json`.
+    """
+    document = plan_schema() if kind == "plan" else profile_schema(kind)  # type: ignore[arg-type]
+    click.echo(json.dumps(document, indent=2))
+
+
+def _print_plan(plan: Plan) -> None:
+    echo = click.echo
+    echo(f"{plan.partner.name} and {plan.vendor.name}: vendor FY{plan.fiscal_year} "
+         f"({plan.facts.vendor_year_start} to {plan.facts.vendor_year_end}), as of {plan.as_of}")
+    echo("")
+    echo("Quarter ends")
+    for pair in plan.facts.quarter_pairs:
+        echo(f"  {pair.vendor_quarter:<10} {pair.vendor_end}   {pair.partner_quarter:<10} {pair.partner_end}"
+             f"   {pair.offset_days:+4d} days")
+    echo(f"  mean offset {plan.facts.mean_offset_days:g} days, worst {plan.facts.worst_offset_days} days")
+    echo("")
+    echo("MOP options")
+    for option in sorted(plan.options, key=lambda o: -o.score):
+        marker = "*" if option.strategy == plan.recommended else " "
+        echo(f"{marker} {option.score:5.1f}  {option.strategy:<19} {option.title}")
+        factors = ", ".join(f"{k.replace('_', ' ')} {v:.2f}" for k, v in option.factors.items())
+        echo(f"         {factors}")
+        for period in option.periods:
+            echo(f"         {period.name:<32} {period.start} to {period.end}")
+    echo("")
+    echo(f"Recommended: {plan.recommendation}")
+
+
+@cli.command()
+@click.argument("partner")
+@profile_options
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON instead of a summary.")
+def plan(partner: str, profiles_dir: Path, vendor_file: Path | None, as_of: date, fiscal_year: int | None,
+         as_json: bool) -> None:
+    """Show the MOP options and the recommendation for one partner.
+
+    PARTNER is a partner id (a file name in --profiles, without extension) or a path to a profile.
+    """
+    partner_file = resolve_partner(partner, profiles_dir)
+    result = plan_partnership(_vendor_for(partner_file, vendor_file), load_profile(partner_file),
+                              as_of=as_of, fiscal_year=fiscal_year)
+    if as_json:
+        click.echo(result.to_json(), nl=False)
+    else:
+        _print_plan(result)
+
+
+@cli.command()
+@click.argument("partners", nargs=-1)
+@click.option("--all", "all_partners", is_flag=True, help="Every partner profile in --profiles.")
+@profile_options
+@click.option("--format", "formats", default=",".join(FORMATS), show_default=True, callback=_parse_formats,
+              help="Comma-separated output formats.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output"), show_default=True,
+              help="Output folder; files go to OUT/FY<year>/<partner-id>/.")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), help="Paper size [default: from vendor.yaml, else a4].")
+@click.option("--templates", "template_dirs", multiple=True, type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="A folder of templates searched before the built-in theme (repeatable).")
+def memo(partners: tuple[str, ...], all_partners: bool, profiles_dir: Path, vendor_file: Path | None, as_of: date,
+         fiscal_year: int | None, formats: tuple[str, ...], out: Path, paper: str | None,
+         template_dirs: tuple[Path, ...]) -> None:
+    """Write the one-page MOP agreement memo (PDF and Word) for partners.
+
+    PARTNERS are partner ids or profile paths; --all takes every profile in --profiles. A partner
+    whose profile is invalid is reported and skipped; the others are still written. Exits 1 if
+    any partner failed.
+    """
+    if all_partners == bool(partners):
+        raise click.UsageError("name one or more PARTNERS, or pass --all (not both)")
+    files = profile_files(profiles_dir) if all_partners else [resolve_partner(p, profiles_dir) for p in partners]
+    if not files:
+        raise click.UsageError(f"no partner profiles in {profiles_dir}")
+    vendor = _vendor_for(files[0], vendor_file)
+    if vendor_file is None and any(f.parent.resolve() != files[0].parent.resolve() for f in files):
+        raise click.UsageError("partners come from different folders; pass --vendor FILE")
+    results = build_batch(files, vendor, out, as_of=as_of, fiscal_year=fiscal_year, formats=formats,
+                          paper=paper, theme=Theme(list(template_dirs)))
+    failed = _report(results, len(files))
+    sys.exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+def _report(results, total: int) -> int:
+    """Show progress on stderr, the files written on stdout, and failures; return the number failed."""
+    failures = []
+    with click.progressbar(results, length=total, label="Building", file=sys.stderr,
+                           item_show_func=lambda r: r.partner_id if r else None) as bar:
+        for result in bar:
+            if result.ok:
+                for path in result.files:
+                    click.echo(str(path))
+            else:
+                failures.append(result)
+    for result in failures:
+        click.echo(f"error: {result.error}", err=True)
+    built = total - len(failures)
+    click.echo(f"{built} built, {len(failures)} failed", err=True)
+    return len(failures)
+
+
+def main() -> None:
+    """Entry point of the `workshop` console script."""
+    cli(prog_name="workshop")

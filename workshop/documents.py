@@ -1,0 +1,183 @@
+"""Documents: the Jinja2 theme search path, one template per document, HTML to PDF (WeasyPrint)
+and HTML to DOCX (python-docx, via workshop.docxwriter)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Iterable
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from .errors import RenderError
+from .plan import Plan
+
+log = logging.getLogger(__name__)
+
+DOCUMENTS = {
+    # name: (template, title, output file stem)
+    "memo": ("memo.html", "Mutual Operating Period Agreement", "memo"),
+}
+FORMATS = ("pdf", "docx")
+PAPER_SIZES = {"a4": ("210mm", "297mm"), "letter": ("8.5in", "11in")}
+
+
+def builtin_theme_dir() -> Path:
+    """The built-in theme: inside the package when installed from a wheel, at the top of a checkout otherwise."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "templates", here.parent / "templates"):
+        if (candidate / "base.html").is_file():
+            return candidate
+    raise RenderError(f"the built-in templates are missing (looked in {here / 'templates'} and {here.parent / 'templates'})")
+
+
+def longdate(day: date) -> str:
+    """31 March 2027."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def shortdate(day: date) -> str:
+    """31 Mar 2027."""
+    return f"{day.day} {day:%b %Y}"
+
+
+@dataclass
+class Theme:
+    """The template search path (user folders first, then the built-in theme) and what it provides.
+
+    Building a Theme is the expensive part of rendering (Jinja2 environment, stylesheets, fonts),
+    so a batch builds one per process and reuses it for every document.
+    """
+
+    user_dirs: list[Path] = field(default_factory=list)
+
+    @cached_property
+    def search_path(self) -> list[Path]:
+        for folder in self.user_dirs:
+            if not folder.is_dir():
+                raise RenderError(f"{folder}: templates folder does not exist")
+        return [p.resolve() for p in self.user_dirs] + [builtin_theme_dir()]
+
+    def find(self, name: str) -> Path:
+        """The first file called `name` on the search path."""
+        for folder in self.search_path:
+            if (folder / name).is_file():
+                return folder / name
+        raise RenderError(f"{name}: not found in any templates folder ({', '.join(map(str, self.search_path))})")
+
+    @cached_property
+    def environment(self) -> jinja2.Environment:
+        # Sandboxed: user templates are untrusted. StrictUndefined: a missing value is an error, not a blank.
+        # "builtin/memo.html" always names the built-in template, so a user's memo.html can extend
+        # it and override a single block instead of copying the whole file.
+        loader = jinja2.ChoiceLoader([
+            jinja2.FileSystemLoader([str(p) for p in self.search_path]),
+            jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(str(builtin_theme_dir()))}),
+        ])
+        env = ImmutableSandboxedEnvironment(
+            loader=loader,
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=False,
+            lstrip_blocks=False,
+        )
+        env.filters.update(longdate=longdate, shortdate=shortdate)
+        return env
+
+    @cached_property
+    def stylesheet(self):
+        from weasyprint import CSS
+
+        path = self.find("theme.css")
+        return CSS(filename=str(path), url_fetcher=self.url_fetcher)
+
+    @cached_property
+    def url_fetcher(self):
+        from weasyprint.urls import URLFetcher
+
+        roots = list(self.search_path)
+
+        class ThemeFetcher(URLFetcher):
+            """Lets documents load the theme's own files and data: URIs, and nothing else."""
+
+            def fetch(self, url, headers=None):
+                if url.startswith("data:"):
+                    return super().fetch(url, headers)
+                if url.startswith("file:"):
+                    from urllib.request import url2pathname
+
+                    path = Path(url2pathname(url.split("?")[0].removeprefix("file:"))).resolve()
+                    if any(path.is_relative_to(root) for root in roots):
+                        return super().fetch(url, headers)
+                raise ValueError(f"blocked: documents may only load theme files, not {url}")
+
+        return ThemeFetcher(allowed_protocols=("file", "data"), allow_redirects=False)
+
+    @cached_property
+    def reference_docx(self) -> Path:
+        return self.find("reference.docx")
+
+
+def render_html(plan: Plan, document: str, theme: Theme, *, lang: str = "en") -> str:
+    """Render one document of a Plan to HTML with its template."""
+    template_name, title, _ = DOCUMENTS[document]
+    try:
+        template = theme.environment.get_template(template_name)
+        return template.render(plan=plan, document_title=title, lang=lang)
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}") from None
+    except jinja2.TemplateError as exc:
+        raise RenderError(f"{template_name}: {exc}") from None
+
+
+def _page_css(paper: str):
+    from weasyprint import CSS
+
+    width, height = PAPER_SIZES[paper]
+    return CSS(string=f"@page {{ size: {width} {height}; }}")
+
+
+def html_to_pdf(html: str, theme: Theme, *, paper: str = "a4") -> bytes:
+    """Lay out HTML with the theme's stylesheet and return the PDF bytes."""
+    from weasyprint import HTML
+
+    base = str(theme.search_path[-1]) + "/"
+    document = HTML(string=html, base_url=base, url_fetcher=theme.url_fetcher)
+    return document.write_pdf(stylesheets=[theme.stylesheet, _page_css(paper)])
+
+
+def count_pdf_pages(html: str, theme: Theme, *, paper: str = "a4") -> int:
+    """Pages the HTML lays out to, without writing a PDF."""
+    from weasyprint import HTML
+
+    document = HTML(string=html, base_url=str(theme.search_path[-1]) + "/", url_fetcher=theme.url_fetcher)
+    return len(document.render(stylesheets=[theme.stylesheet, _page_css(paper)]).pages)
+
+
+def render_document(plan: Plan, document: str, theme: Theme, *, formats: Iterable[str] = FORMATS,
+                    paper: str = "a4") -> dict[str, bytes]:
+    """Render one document of a Plan in each of `formats`; returns {format: bytes}."""
+    from .docxwriter import html_to_docx
+
+    html = render_html(plan, document, theme)
+    rendered: dict[str, bytes] = {}
+    for fmt in formats:
+        if fmt == "pdf":
+            rendered["pdf"] = html_to_pdf(html, theme, paper=paper)
+        elif fmt == "docx":
+            rendered["docx"] = html_to_docx(html, theme.reference_docx, paper=paper, created=plan.as_of)
+        elif fmt == "html":
+            rendered["html"] = html.encode("utf-8")
+        else:
+            raise RenderError(f"unknown format {fmt!r}; expected one of: {', '.join(FORMATS)}")
+    return rendered
+
+
+def render_memo(plan: Plan, theme: Theme | None = None, *, formats: Iterable[str] = FORMATS,
+                paper: str = "a4") -> dict[str, bytes]:
+    """The agreement memo of a Plan as {format: bytes}."""
+    return render_document(plan, "memo", theme or Theme(), formats=formats, paper=paper)

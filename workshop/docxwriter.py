@@ -1,0 +1,251 @@
+"""HTML to DOCX: walks a rendered document and maps each element to a named style of reference.docx.
+
+The vocabulary is deliberately small (the templates' elements, nothing more); anything else is a
+RenderError at render time, so a template can never say something the Word file silently drops.
+"""
+
+from __future__ import annotations
+
+import io
+from copy import deepcopy
+from datetime import date, datetime, time
+from pathlib import Path
+
+import lxml.html
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm
+
+from .errors import RenderError
+
+HEADING_STYLES = {"h1": "Title", "h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3"}
+PARAGRAPH_CLASS_STYLES = {
+    "subtitle": "Subtitle",
+    "note": "Note",
+    "draft-mark": "Draft Mark",
+    "party": "Signature Party",
+    "line": "Signature Line",
+    "field": "Signature Field",
+}
+INLINE_TAGS = {"strong", "b", "em", "i", "span", "a", "br", "small"}
+BLOCK_CONTAINERS = {"main", "section", "div", "article"}
+PAPER_MM = {"a4": (210, 297), "letter": (215.9, 279.4)}
+SUPPORTED = sorted(set(HEADING_STYLES) | {"p", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td",
+                                          "header", "footer"} | INLINE_TAGS | BLOCK_CONTAINERS)
+
+
+def _classes(element) -> set[str]:
+    return set((element.get("class") or "").split())
+
+
+def _unsupported(element) -> RenderError:
+    return RenderError(
+        f"<{element.tag}> (line {element.sourceline}) is not supported in DOCX output; "
+        f"templates may use: {', '.join(SUPPORTED)}"
+    )
+
+
+def _add_inline(paragraph, element, *, bold=False, italic=False) -> None:
+    """Append the text of `element` and its inline children to `paragraph` as runs."""
+    if element.text:
+        run = paragraph.add_run(element.text)
+        run.bold, run.italic = bold or None, italic or None
+    for child in element:
+        if not isinstance(child.tag, str):  # comments and processing instructions
+            pass
+        elif child.tag == "br":
+            paragraph.add_run().add_break()
+        elif child.tag in INLINE_TAGS:
+            _add_inline(paragraph, child, bold=bold or child.tag in ("strong", "b"),
+                        italic=italic or child.tag in ("em", "i"))
+        else:
+            raise _unsupported(child)
+        if child.tail:
+            run = paragraph.add_run(child.tail)
+            run.bold, run.italic = bold or None, italic or None
+
+
+def _add_field(paragraph, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) whose value Word computes when it lays out the page."""
+    for kind, text in (("begin", None), ("instr", instruction), ("separate", None), ("text", "1"), ("end", None)):
+        run = paragraph.add_run()
+        if kind == "instr":
+            node = OxmlElement("w:instrText")
+            node.set(qn("xml:space"), "preserve")
+            node.text = f" {text} "
+        elif kind == "text":
+            node = OxmlElement("w:t")
+            node.text = text
+        else:
+            node = OxmlElement("w:fldChar")
+            node.set(qn("w:fldCharType"), kind)
+        run._r.append(node)
+
+
+class _Writer:
+    def __init__(self, document, paper: str):
+        self.document = document
+        self.section = document.sections[0]
+        width, height = PAPER_MM[paper]
+        self.section.page_width, self.section.page_height = Mm(width), Mm(height)
+        self.text_width = self.section.page_width - self.section.left_margin - self.section.right_margin
+
+    # --- blocks -----------------------------------------------------------------------------
+    def block(self, element, container) -> None:
+        tag = element.tag
+        if not isinstance(tag, str):
+            return
+        classes = _classes(element)
+        if tag in HEADING_STYLES:
+            _add_inline(container.add_paragraph(style=HEADING_STYLES[tag]), element)
+        elif tag == "p":
+            style = next((PARAGRAPH_CLASS_STYLES[c] for c in classes if c in PARAGRAPH_CLASS_STYLES), None)
+            _add_inline(container.add_paragraph(style=style), element)
+        elif tag in ("ul", "ol"):
+            self.list(element, container)
+        elif tag == "table":
+            self.table(element, container)
+        elif tag == "header":
+            self.header(element)
+        elif tag == "footer":
+            self.footer(element)
+        elif tag in BLOCK_CONTAINERS:
+            if "signatures" in classes:
+                self.signatures(element, container)
+            elif "page-break" in classes:
+                container.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            else:
+                self.blocks(element, container)
+        else:
+            raise _unsupported(element)
+
+    def blocks(self, element, container) -> None:
+        if element.text and element.text.strip():
+            _add_inline(container.add_paragraph(), element)  # loose text in a container
+            return
+        for child in element:
+            self.block(child, container)
+
+    def list(self, element, container) -> None:
+        style = "List Number" if element.tag == "ol" else "List Bullet"
+        for item in element:
+            if not isinstance(item.tag, str):
+                continue
+            if item.tag != "li":
+                raise _unsupported(item)
+            _add_inline(container.add_paragraph(style=style), item)
+
+    def table(self, element, container) -> None:
+        rows = []  # (is_header, [cells])
+        for part in element:
+            if not isinstance(part.tag, str):
+                continue
+            if part.tag not in ("thead", "tbody", "tr"):
+                raise _unsupported(part)
+            for row in ([part] if part.tag == "tr" else part):
+                if not isinstance(row.tag, str):
+                    continue
+                if row.tag != "tr":
+                    raise _unsupported(row)
+                cells = [c for c in row if isinstance(c.tag, str)]
+                for cell in cells:
+                    if cell.tag not in ("th", "td"):
+                        raise _unsupported(cell)
+                rows.append((part.tag == "thead", cells))
+        if not rows:
+            return
+        columns = max(len(cells) for _, cells in rows)
+        table = container.add_table(rows=0, cols=columns)
+        table.style = self.document.styles["Workshop Table"]
+        table.alignment = WD_TABLE_ALIGNMENT.LEFT
+        width = OxmlElement("w:tblW")
+        width.set(qn("w:w"), "5000")
+        width.set(qn("w:type"), "pct")
+        table._tbl.tblPr.append(width)
+        for is_header, cells in rows:
+            row = table.add_row()
+            tr_pr = row._tr.get_or_add_trPr()
+            tr_pr.append(OxmlElement("w:cantSplit"))  # a row never breaks across pages
+            if is_header:
+                tr_pr.append(OxmlElement("w:tblHeader"))  # header rows repeat on every page
+            for cell, source in zip(row.cells, cells):
+                paragraph = cell.paragraphs[0]
+                paragraph.style = self.document.styles["Table Heading" if is_header or source.tag == "th" else "Table Text"]
+                if "num" in _classes(source):
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                _add_inline(paragraph, source)
+        container.add_paragraph(style="Table Text")  # keeps the next table or heading apart
+
+    def signatures(self, element, container) -> None:
+        """Signature blocks side by side: one borderless table cell per party."""
+        parties = [b for b in element if isinstance(b.tag, str)]
+        table = container.add_table(rows=1, cols=max(1, len(parties)))
+        table.alignment = WD_TABLE_ALIGNMENT.LEFT
+        table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        for cell, party in zip(table.rows[0].cells, parties):
+            cell.width = int(self.text_width / len(parties))
+            first = cell.paragraphs[0]
+            first._element.getparent().remove(first._element)
+            self.blocks(party, cell)
+            if not cell.paragraphs:
+                cell.add_paragraph()
+
+    # --- running header and footer ----------------------------------------------------------
+    def _running_paragraph(self, part):
+        paragraph = part.paragraphs[0]
+        paragraph.paragraph_format.tab_stops.add_tab_stop(self.text_width, WD_TAB_ALIGNMENT.RIGHT)
+        return paragraph
+
+    def header(self, element) -> None:
+        paragraph = self._running_paragraph(self.section.header)
+        paragraph.style = self.document.styles["Header"]
+        spans = [s for s in element if isinstance(s.tag, str)]
+        for index, span in enumerate(spans):
+            if index:
+                paragraph.add_run("\t")
+            _add_inline(paragraph, span, bold=index == 0)
+
+    def footer(self, element) -> None:
+        paragraph = self._running_paragraph(self.section.footer)
+        paragraph.style = self.document.styles["Footer"]
+        _add_inline(paragraph, element)
+        paragraph.add_run("\tPage ")
+        _add_field(paragraph, "PAGE")
+        paragraph.add_run(" of ")
+        _add_field(paragraph, "NUMPAGES")
+
+
+def _meta(root, name: str) -> str:
+    found = root.xpath(f"//meta[@name='{name}']/@content")
+    return found[0] if found else ""
+
+
+def html_to_docx(html: str, reference: Path, *, paper: str = "a4", created: date | None = None) -> bytes:
+    """Build a DOCX from rendered HTML using the named styles of `reference` (a reference.docx)."""
+    root = lxml.html.document_fromstring(html)
+    document = Document(str(reference))
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    writer = _Writer(document, paper)
+    body_element = root.find("body")
+    if body_element is None:
+        raise RenderError("the rendered document has no <body>")
+    writer.blocks(body_element, document)
+
+    props = document.core_properties
+    props.title = (root.findtext(".//title") or "").strip()
+    props.author = props.last_modified_by = _meta(root, "author")
+    props.subject = _meta(root, "description")
+    props.keywords = _meta(root, "keywords")
+    props.language = root.get("lang") or "en"
+    stamp = datetime.combine(created or date(2000, 1, 1), time())
+    props.created = props.modified = stamp
+    props.revision = 1
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,48 @@
+"""The library's small exception hierarchy; only the CLI turns these into messages and exit codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class WorkshopError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one input file, precise enough to fix without guessing."""
+
+    file: Path
+    message: str
+    field: str = ""
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = str(self.file)
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.field:
+            return f"{where}: {self.field}: {self.message}"
+        return f"{where}: {self.message}"
+
+
+class ProfileError(WorkshopError):
+    """One or more profile files are invalid; `problems` lists every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class ProfileNotFound(WorkshopError):
+    """A partner id or profile path that does not resolve to a file."""
+
+
+class PlanningError(WorkshopError):
+    """The inputs are valid but no plan can be made from them (e.g. a fiscal year out of range)."""
+
+
+class RenderError(WorkshopError):
+    """A template or a document could not be rendered."""

@@ -1,0 +1,401 @@
+"""Vendor and partner profiles: pydantic models, safe loading of YAML/TOML/JSON, and error reports
+that name the file, the line and the field."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import Problem, ProfileError, ProfileNotFound
+
+PROFILE_SUFFIXES = (".yaml", ".yml", ".toml", ".json")
+VENDOR_STEM = "vendor"
+
+MonthNumber = Annotated[int, Field(ge=1, le=12)]
+MonthDay = Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class MonthlyCalendarSpec(_Model):
+    """A fiscal year made of twelve calendar months, starting on the 1st of `first_month`."""
+
+    type: Literal["monthly"] = "monthly"
+    """Calendar kind: `monthly` (calendar months)."""
+    first_month: MonthNumber = 1
+    """Month (1-12) on whose 1st day the fiscal year starts; 1 is a calendar-year company."""
+    naming: Literal["end", "start"] = "end"
+    """Name a fiscal year after the calendar year in which it ends (`end`, the usual) or starts (`start`)."""
+
+
+# Only one kind so far; weekly (52/53-week) calendars join this union as another tagged member.
+FiscalCalendarSpec = MonthlyCalendarSpec
+
+
+class Planning(_Model):
+    """When this company plans its fiscal year."""
+
+    annual_planning_month: MonthNumber | None = None
+    """Calendar month (1-12) in which annual planning for the next fiscal year starts."""
+    plan_lock_month: MonthNumber | None = None
+    """Calendar month (1-12) by which the annual plan is locked and execution starts."""
+
+
+class Blackout(_Model):
+    """A period in which the company cannot close business or meet (e.g. a shutdown or a holiday season)."""
+
+    name: str = Field(min_length=1)
+    """What the blackout is, as it should appear in documents."""
+    start: date | MonthDay
+    """First day: an ISO date (2027-08-02), or MM-DD for a blackout that recurs every year."""
+    end: date | MonthDay
+    """Last day, of the same kind as `start`; an MM-DD range may wrap the new year (12-20 to 01-06)."""
+
+    @model_validator(mode="after")
+    def _same_kind_and_ordered(self) -> Blackout:
+        if isinstance(self.start, date) != isinstance(self.end, date):
+            raise ValueError("start and end must both be ISO dates or both be MM-DD")
+        if isinstance(self.start, date) and self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        if isinstance(self.start, str):
+            for text in (self.start, self.end):
+                month, day = map(int, text.split("-"))
+                try:
+                    date(2000, month, day)  # a leap year, so 02-29 is allowed
+                except ValueError:
+                    raise ValueError(f"{text} is not a day of the year") from None
+        return self
+
+
+class Absence(_Model):
+    """Dates on which a contact is away."""
+
+    start: date
+    """First day away (ISO date)."""
+    end: date
+    """Last day away (ISO date)."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Absence:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class Contact(_Model):
+    """A person who takes part in the planning session or signs the agreement."""
+
+    name: str = Field(min_length=1)
+    """Full name."""
+    title: str = ""
+    """Job title, as printed under a signature line."""
+    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    """Email address."""
+    role: str = ""
+    """Role in the partnership, e.g. `sales lead`, `executive sponsor`, `operations`."""
+    signatory: bool = False
+    """Whether this person signs the agreement memo for their side."""
+    away: list[Absence] = []
+    """Known absences (holidays, leave) as date ranges."""
+
+
+class Deal(_Model):
+    """An opportunity in the joint pipeline."""
+
+    name: str = Field(min_length=1)
+    """Deal or customer name."""
+    amount: float = Field(ge=0)
+    """Expected value."""
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "USD"
+    """ISO 4217 currency code."""
+    expected_close: date
+    """Date the deal is expected to close (ISO date)."""
+
+
+class Profile(_Model):
+    """A company's profile: who they are, their fiscal calendar, people, pipeline and constraints."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")] = ""
+    """Short id used on the command line and in output folders; defaults to the file name."""
+    name: str = Field(min_length=1)
+    """Company name as it should appear in documents."""
+    fiscal_calendar: FiscalCalendarSpec
+    """How this company's fiscal year is laid out."""
+    region: str | None = None
+    """Sales region, e.g. `EMEA`, `APJ`, `Americas`."""
+    country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = None
+    """ISO 3166-1 alpha-2 country code of the main office, e.g. `DE`, `JP`."""
+    subdivision: str | None = None
+    """ISO 3166-2 subdivision (state, province) for regional public holidays, e.g. `BY`, `NSW`."""
+    timezone: str | None = None
+    """IANA time zone, e.g. `Europe/Berlin`."""
+    language: str | None = None
+    """Preferred language for the session, e.g. `en`, `de`, `ja`."""
+    tier: str | None = None
+    """Partner programme tier, e.g. `Gold`."""
+    planning: Planning = Planning()
+    """When annual planning happens."""
+    urgency_window_weeks: int = Field(default=2, ge=0, le=13)
+    """Last weeks of each fiscal quarter in which closing pressure peaks."""
+    blackouts: list[Blackout] = []
+    """Periods in which business cannot close or people cannot meet."""
+    contacts: list[Contact] = []
+    """People on this side of the partnership."""
+    deals: list[Deal] = []
+    """Open deals in the joint pipeline."""
+    notes: str = ""
+    """Free text for the briefing pack."""
+
+    @field_validator("country", mode="before")
+    @classmethod
+    def _upper_country(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+
+class VendorProfile(Profile):
+    """The vendor's own profile (the user's company): a profile plus document settings."""
+
+    paper: Literal["a4", "letter"] = "a4"
+    """Paper size of PDF documents."""
+    review_cadence: str = "Monthly pipeline review; joint business review at the end of each MOP period"
+    """How often both sides review progress against the agreement, as printed in the memo."""
+
+
+def profile_schema(kind: Literal["partner", "vendor"] = "partner") -> dict[str, Any]:
+    """Return the JSON Schema of a partner or vendor profile."""
+    model = VendorProfile if kind == "vendor" else Profile
+    schema = model.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = f"workshop {kind} profile"
+    return schema
+
+
+# --- reading files ------------------------------------------------------------------------------
+
+Path_ = tuple[str | int, ...]
+
+
+def _read_yaml(path: Path, text: str) -> tuple[Any, dict[Path_, int], list[Problem]]:
+    """Parse YAML safely, remembering the line of every key and item."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        reason = exc.problem or exc.context or "cannot parse"
+        raise ProfileError([Problem(path, f"malformed YAML: {reason}", line=line)]) from None
+    except yaml.YAMLError as exc:
+        raise ProfileError([Problem(path, f"malformed YAML: {exc}")]) from None
+    finally:
+        loader.dispose()
+    lines: dict[Path_, int] = {}
+    problems: list[Problem] = []
+
+    def walk(node: yaml.Node, at: Path_) -> None:
+        lines.setdefault(at, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key_node, value_node in node.value:
+                key = key_node.value
+                if key in seen:
+                    problems.append(Problem(path, "duplicate key", _dotted(at + (key,)), key_node.start_mark.line + 1))
+                seen.add(key)
+                lines[at + (key,)] = key_node.start_mark.line + 1
+                walk(value_node, at + (key,))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                walk(item, at + (index,))
+
+    if node is not None:
+        walk(node, ())
+    return data, lines, problems
+
+
+def _toml_lines(text: str) -> dict[Path_, int]:
+    """Best-effort lines for TOML keys: the first line that assigns each key name."""
+    lines: dict[Path_, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = re.match(r"\s*\[*\s*([A-Za-z0-9_.-]+)\s*[\]=]", line)
+        if match:
+            lines.setdefault((match.group(1).split(".")[-1],), number)
+    return lines
+
+
+def _read_mapping(path: Path) -> tuple[Any, dict[Path_, int], list[Problem]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ProfileNotFound(f"{path}: no such profile file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProfileError([Problem(path, f"cannot read file: {exc}")]) from None
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ProfileError([Problem(path, f"malformed JSON: {exc.msg}", line=exc.lineno)]) from None
+        try:  # JSON is YAML, so the YAML reader can tell lines for error messages
+            _, lines, _ = _read_yaml(path, text)
+        except ProfileError:
+            lines = {}
+        return data, lines, []
+    if suffix == ".toml":
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            line = getattr(exc, "lineno", None)
+            raise ProfileError([Problem(path, f"malformed TOML: {exc}", line=line)]) from None
+        return data, {}, []  # TOML lines are looked up by key name below
+    return _read_yaml(path, text)
+
+
+def _dotted(at: Path_) -> str:
+    text = ""
+    for part in at:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _line_for(at: Path_, lines: dict[Path_, int], toml_lines: dict[Path_, int] | None) -> int | None:
+    if toml_lines is not None:
+        for part in reversed(at):
+            if isinstance(part, str) and (part,) in toml_lines:
+                return toml_lines[(part,)]
+        return None
+    for end in range(len(at), -1, -1):
+        if at[:end] in lines:
+            return lines[at[:end]]
+    return None
+
+
+def _describe(error: dict[str, Any], model: type[BaseModel], at: Path_) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "unknown field" + _expected_fields(model, at[:-1])
+    if kind == "missing":
+        return "required field is missing"
+    message = error["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    message = message.replace("Input should be", "expected")
+    value = error.get("input")
+    if kind not in ("model_type",) and not isinstance(value, (dict, list)):
+        message += f" (got {value!r})"
+    return message
+
+
+def _expected_fields(model: type[BaseModel], at: Path_) -> str:
+    """Name the fields allowed where an unknown one was found, so typos are easy to spot."""
+    current: Any = model
+    for part in at:
+        if isinstance(part, int):
+            continue
+        field = getattr(current, "model_fields", {}).get(part)
+        if field is None:
+            return ""
+        annotation = field.annotation
+        for candidate in (annotation, *getattr(annotation, "__args__", ())):
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                current = candidate
+                break
+    names = getattr(current, "model_fields", {})
+    return f"; expected one of: {', '.join(names)}" if names else ""
+
+
+def _collapse_union_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A date-or-MM-DD field reports one error per alternative; keep one readable error instead."""
+    kept: dict[tuple, dict[str, Any]] = {}
+    for error in errors:
+        loc = tuple(error["loc"])
+        if loc and loc[-1] in ("date", "function-after[_same_kind_and_ordered(), Blackout]") or (
+            loc and isinstance(loc[-1], str) and loc[-1].startswith("constrained-str")
+        ):
+            base = loc[:-1]
+            kept[base] = {
+                "type": "date_or_month_day",
+                "loc": base,
+                "msg": "expected an ISO date (YYYY-MM-DD) or MM-DD",
+                "input": error.get("input"),
+            }
+        elif kept.get(loc) is None:
+            kept[loc] = error
+    return list(kept.values())
+
+
+def load_profile(path: str | Path, *, vendor: bool = False) -> Profile:
+    """Load and validate one profile file; raise ProfileError listing every problem in it."""
+    path = Path(path).absolute()
+    data, lines, problems = _read_mapping(path)
+    model: type[Profile] = VendorProfile if vendor else Profile
+    if not isinstance(data, dict):
+        problems.append(Problem(path, "a profile must be a mapping of fields (name: ..., fiscal_calendar: ...)", line=1))
+        raise ProfileError(problems)
+    data = dict(data)
+    data.setdefault("id", path.stem.lower())
+    toml_lines = _toml_lines(path.read_text(encoding="utf-8")) if path.suffix.lower() == ".toml" else None
+    try:
+        profile = model.model_validate(data)
+    except ValidationError as exc:
+        for error in _collapse_union_errors(exc.errors(include_url=False)):
+            at = tuple(error["loc"])
+            problems.append(Problem(path, _describe(error, model, at), _dotted(at), _line_for(at, lines, toml_lines)))
+        raise ProfileError(sorted(problems, key=lambda p: (p.line or 0, p.field))) from None
+    if problems:
+        raise ProfileError(problems)
+    return profile
+
+
+def load_vendor(path: str | Path) -> VendorProfile:
+    """Load and validate the vendor's own profile."""
+    profile = load_profile(path, vendor=True)
+    assert isinstance(profile, VendorProfile)
+    return profile
+
+
+def profile_files(folder: str | Path) -> list[Path]:
+    """Partner profile files in a folder, sorted by name; the vendor profile is not among them."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ProfileNotFound(f"{folder}: no such profiles folder")
+    return sorted(
+        p for p in folder.iterdir()
+        if p.is_file() and p.suffix.lower() in PROFILE_SUFFIXES and p.stem.lower() != VENDOR_STEM
+    )
+
+
+def find_vendor_file(folder: str | Path) -> Path:
+    """The vendor profile (vendor.yaml, .yml, .toml or .json) in a profiles folder."""
+    folder = Path(folder)
+    for suffix in PROFILE_SUFFIXES:
+        candidate = folder / f"{VENDOR_STEM}{suffix}"
+        if candidate.is_file():
+            return candidate
+    raise ProfileNotFound(f"{folder}: no vendor profile (vendor.yaml) here; pass --vendor FILE")
+
+
+def resolve_partner(partner: str, profiles_dir: str | Path) -> Path:
+    """Turn a PARTNER argument (an id in the profiles folder, or a path to a file) into a file path."""
+    given = Path(partner)
+    if given.suffix.lower() in PROFILE_SUFFIXES or given.is_file():
+        if not given.is_file():
+            raise ProfileNotFound(f"{given}: no such profile file")
+        return given
+    folder = Path(profiles_dir)
+    for suffix in PROFILE_SUFFIXES:
+        candidate = folder / f"{partner}{suffix}"
+        if candidate.is_file():
+            return candidate
+    known = ", ".join(p.stem for p in profile_files(folder)) if folder.is_dir() else ""
+    hint = f" (known partners: {known})" if known else ""
+    raise ProfileNotFound(f"no partner {partner!r} in {folder}{hint}")
