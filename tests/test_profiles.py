@@ -43,7 +43,7 @@ def test_profile_toml_and_json_equal_yaml(write):
     """))
     json_profile = workshop.load_profile(write("contoso.json", json.dumps(
         {"name": "Contoso Ltd", "fiscal_calendar": {"type": "monthly", "first_month": 7}})))
-    assert yaml_profile == toml_profile == json_profile
+    assert yaml_profile.model_dump() == toml_profile.model_dump() == json_profile.model_dump()
 
 
 def test_profile_error_bad_month_names_file_line_field(write):

@@ -14,7 +14,7 @@ from . import __version__
 from .documents import FORMATS, Theme
 from .errors import ProfileError, WorkshopError
 from .kits import build_batch
-from .plan import Plan, default_fiscal_year, plan_partnership, plan_schema
+from .plan import Plan, default_fiscal_year, plan_partnership, plan_schema, rule_packs_for
 from .profiles import (
     PROFILE_SUFFIXES,
     VENDOR_STEM,
@@ -178,16 +178,19 @@ def _print_plan(plan: Plan) -> None:
 @cli.command()
 @click.argument("partner")
 @profile_options
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="A rule pack (YAML) or folder of them, used besides the built-in ones (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON instead of a summary.")
 def plan(partner: str, profiles_dir: Path, vendor_file: Path | None, as_of: date, fiscal_year: int | None,
-         as_json: bool) -> None:
+         rule_dirs: tuple[Path, ...], as_json: bool) -> None:
     """Show the MOP options and the recommendation for one partner.
 
     PARTNER is a partner id (a file name in --profiles, without extension) or a path to a profile.
     """
     partner_file = resolve_partner(partner, profiles_dir)
-    result = plan_partnership(_vendor_for(partner_file, vendor_file), load_profile(partner_file),
-                              as_of=as_of, fiscal_year=fiscal_year)
+    vendor = _vendor_for(partner_file, vendor_file)
+    result = plan_partnership(vendor, load_profile(partner_file), as_of=as_of, fiscal_year=fiscal_year,
+                              rule_packs=rule_packs_for(vendor, rule_dirs))
     if as_json:
         click.echo(result.to_json(), nl=False)
     else:

@@ -44,5 +44,9 @@ class PlanningError(WorkshopError):
     """The inputs are valid but no plan can be made from them (e.g. a fiscal year out of range)."""
 
 
+class RuleError(WorkshopError):
+    """A rule pack is invalid, or one of its rules failed on the facts; the message names file and rule."""
+
+
 class RenderError(WorkshopError):
     """A template or a document could not be rendered."""

@@ -4,14 +4,30 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from .errors import PlanningError
-from .fiscal import LAST_YEAR, FIRST_YEAR
+from .fiscal import FIRST_YEAR, LAST_YEAR
 from .profiles import Profile, VendorProfile
-from .rules import Side, mop_options, pair_quarters, recommend, score_options
+from .rules import (
+    AgendaItem,
+    Facts,
+    Finding,
+    LoadedPack,
+    Question,
+    Side,
+    apply_rules,
+    build_agenda,
+    compute_facts,
+    load_rule_packs,
+    mop_options,
+    recommend,
+    score_options,
+)
 
 
 class _Model(BaseModel):
@@ -32,29 +48,6 @@ class Party(_Model):
     name: str
     signatories: list[Signatory]
     """Who signs for this side; empty when the profile names nobody (the memo leaves the lines blank)."""
-
-
-class QuarterPairFact(_Model):
-    """A vendor quarter end and the partner quarter end nearest to it."""
-
-    vendor_quarter: str
-    vendor_end: date
-    partner_quarter: str
-    partner_end: date
-    offset_days: int
-    """Days from the vendor's quarter end to the partner's; negative when the partner closes first."""
-
-
-class Facts(_Model):
-    """Computed facts about the pair of calendars for the year being planned."""
-
-    vendor_year_start: date
-    vendor_year_end: date
-    quarter_pairs: list[QuarterPairFact]
-    mean_offset_days: float
-    """Mean of the absolute quarter-end offsets."""
-    worst_offset_days: int
-    """Largest absolute quarter-end offset."""
 
 
 class MopPeriod(_Model):
@@ -94,6 +87,13 @@ class Plan(_Model):
     """Strategy of the recommended option."""
     recommendation: str
     """One sentence saying why the recommended option wins."""
+    findings: list[Finding]
+    """What the session should know, most severe first."""
+    questions: list[Question]
+    """Questions for the session, in rule order."""
+    session_minutes: int
+    agenda: list[AgendaItem]
+    """Timed sections of the session, each with its questions."""
 
     @property
     def recommended_option(self) -> MopOption:
@@ -121,44 +121,67 @@ def _party(profile: Profile) -> Party:
     return Party(id=profile.id, name=profile.name, signatories=signatories)
 
 
-def plan_partnership(vendor: VendorProfile, partner: Profile, *, as_of: date, fiscal_year: int | None = None) -> Plan:
-    """Compute the Plan for one partner and one vendor fiscal year (default: the vendor's next)."""
+def vendor_rule_locations(vendor: VendorProfile) -> list[Path]:
+    """Rule packs named in vendor.yaml, relative to the vendor file."""
+    base = vendor._source.parent if vendor._source else Path.cwd()
+    return [(base / entry) for entry in vendor.rules]
+
+
+@lru_cache(maxsize=16)
+def _cached_packs(locations: tuple[Path, ...]) -> tuple[LoadedPack, ...]:
+    return tuple(load_rule_packs(locations))
+
+
+def rule_packs_for(vendor: VendorProfile, extra: list[Path] | tuple[Path, ...] = ()) -> list[LoadedPack]:
+    """Built-in packs, then vendor.yaml's `rules`, then `extra` (e.g. --rules DIR); loaded once per process."""
+    locations = tuple(p.resolve() for p in [*vendor_rule_locations(vendor), *extra])
+    return list(_cached_packs(locations))
+
+
+def plan_partnership(vendor: VendorProfile, partner: Profile, *, as_of: date, fiscal_year: int | None = None,
+                     rule_packs: list[LoadedPack] | None = None,
+                     holidays: dict[str, list[tuple[str, date]]] | None = None) -> Plan:
+    """Compute the Plan for one partner and one vendor fiscal year (default: the vendor's next).
+
+    `rule_packs` default to the built-in packs plus those named in vendor.yaml.
+    """
     year = default_fiscal_year(vendor, as_of) if fiscal_year is None else fiscal_year
     if not FIRST_YEAR + 2 <= year <= LAST_YEAR - 2:
         raise PlanningError(f"fiscal year {year} is outside the supported range")
+    packs = rule_packs_for(vendor) if rule_packs is None else rule_packs
     vendor_side, partner_side = Side.from_profile(vendor), Side.from_profile(partner)
-    pairs = pair_quarters(vendor_side, partner_side, year)
+    facts = compute_facts(vendor, partner, year, holidays)
     options = mop_options(vendor_side, partner_side, year)
-    score_options(options, vendor_side, partner_side, year)
-    best, reason = recommend(options)
-    vendor_year = vendor_side.calendar.year(year)
-    offsets = [abs(p.offset_days) for p in pairs]
+    weights = vendor.scoring_weights.model_dump()
+    score_options(options, vendor_side, partner_side, year, weights)
+    best, reason = recommend(options, weights)
+    mop = [
+        MopOption(
+            strategy=o.strategy, title=o.title, score=o.score, factors=o.factors, rationale=o.rationale,
+            periods=[MopPeriod(name=p.name, start=p.start, end=p.end) for p in o.periods],
+        )
+        for o in options
+    ]
+    chosen = next(o for o in mop if o.strategy == best.strategy)
+    runner_up = max((o for o in mop if o is not chosen), key=lambda o: o.score)
+    facts_dict = facts.model_dump()
+    context = {
+        "facts": facts_dict, "vendor": facts_dict["vendor"], "partner": facts_dict["partner"],
+        "recommended": chosen.model_dump(), "runner_up": runner_up.model_dump(), "recommendation": reason,
+    }
+    findings, questions = apply_rules(packs, context)
     return Plan(
         as_of=as_of,
         fiscal_year=year,
         vendor=_party(vendor),
         partner=_party(partner),
         review_cadence=vendor.review_cadence,
-        facts=Facts(
-            vendor_year_start=vendor_year.start,
-            vendor_year_end=vendor_year.end,
-            quarter_pairs=[
-                QuarterPairFact(
-                    vendor_quarter=p.vendor.label, vendor_end=p.vendor.end,
-                    partner_quarter=p.partner.label, partner_end=p.partner.end, offset_days=p.offset_days,
-                )
-                for p in pairs
-            ],
-            mean_offset_days=round(sum(offsets) / len(offsets), 1),
-            worst_offset_days=max(offsets),
-        ),
-        options=[
-            MopOption(
-                strategy=o.strategy, title=o.title, score=o.score, factors=o.factors, rationale=o.rationale,
-                periods=[MopPeriod(name=p.name, start=p.start, end=p.end) for p in o.periods],
-            )
-            for o in options
-        ],
+        facts=facts,
+        options=mop,
         recommended=best.strategy,
         recommendation=reason,
+        findings=findings,
+        questions=questions,
+        session_minutes=vendor.session_minutes,
+        agenda=build_agenda(questions, vendor.session_minutes),
     )

@@ -8,10 +8,10 @@ import re
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from .errors import Problem, ProfileError, ProfileNotFound
 
@@ -155,10 +155,26 @@ class Profile(_Model):
     notes: str = ""
     """Free text for the briefing pack."""
 
+    # The file this profile was read from (not a field): rule pack paths are relative to it.
+    _source: Path | None = PrivateAttr(default=None)
+
     @field_validator("country", mode="before")
     @classmethod
     def _upper_country(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value
+
+
+class ScoringWeights(_Model):
+    """Relative weights of the MOP scoring factors (any non-negative numbers; they are normalised)."""
+
+    urgency_overlap: float = Field(default=0.4, ge=0)
+    """Period ends that fall where both sides push to close."""
+    planning_alignment: float = Field(default=0.25, ge=0)
+    """Each side's new fiscal year gets a joint kick-off."""
+    collisions: float = Field(default=0.2, ge=0)
+    """Period ends clear of holidays, blackouts and absences."""
+    complexity: float = Field(default=0.15, ge=0)
+    """Fewer new dates for both teams to track."""
 
 
 class VendorProfile(Profile):
@@ -168,6 +184,12 @@ class VendorProfile(Profile):
     """Paper size of PDF documents."""
     review_cadence: str = "Monthly pipeline review; joint business review at the end of each MOP period"
     """How often both sides review progress against the agreement, as printed in the memo."""
+    session_minutes: int = Field(default=90, ge=30, le=480)
+    """Length of the joint planning session; the agenda's sections share it."""
+    scoring_weights: ScoringWeights = ScoringWeights()
+    """How much each factor counts when MOP options are scored."""
+    rules: list[str] = []
+    """Extra rule packs (YAML files or folders of them), relative to this file, used besides the built-in ones."""
 
 
 def profile_schema(kind: Literal["partner", "vendor"] = "partner") -> dict[str, Any]:
@@ -182,6 +204,7 @@ def profile_schema(kind: Literal["partner", "vendor"] = "partner") -> dict[str, 
 # --- reading files ------------------------------------------------------------------------------
 
 Path_ = tuple[str | int, ...]
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 def _read_yaml(path: Path, text: str) -> tuple[Any, dict[Path_, int], list[Problem]]:
@@ -333,19 +356,18 @@ def _collapse_union_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]
     return list(kept.values())
 
 
-def load_profile(path: str | Path, *, vendor: bool = False) -> Profile:
-    """Load and validate one profile file; raise ProfileError listing every problem in it."""
+def load_model(path: str | Path, model: type[ModelT], *, defaults: dict[str, Any] | None = None,
+               what: str = "a profile") -> ModelT:
+    """Load one YAML/TOML/JSON file into a pydantic model; raise ProfileError listing every problem in it."""
     path = Path(path).absolute()
     data, lines, problems = _read_mapping(path)
-    model: type[Profile] = VendorProfile if vendor else Profile
     if not isinstance(data, dict):
-        problems.append(Problem(path, "a profile must be a mapping of fields (name: ..., fiscal_calendar: ...)", line=1))
+        problems.append(Problem(path, f"{what} must be a mapping of fields", line=1))
         raise ProfileError(problems)
-    data = dict(data)
-    data.setdefault("id", path.stem.lower())
+    data = {**(defaults or {}), **data}
     toml_lines = _toml_lines(path.read_text(encoding="utf-8")) if path.suffix.lower() == ".toml" else None
     try:
-        profile = model.model_validate(data)
+        loaded = model.model_validate(data)
     except ValidationError as exc:
         for error in _collapse_union_errors(exc.errors(include_url=False)):
             at = tuple(error["loc"])
@@ -353,6 +375,16 @@ def load_profile(path: str | Path, *, vendor: bool = False) -> Profile:
         raise ProfileError(sorted(problems, key=lambda p: (p.line or 0, p.field))) from None
     if problems:
         raise ProfileError(problems)
+    return loaded
+
+
+def load_profile(path: str | Path, *, vendor: bool = False) -> Profile:
+    """Load and validate one profile file; raise ProfileError listing every problem in it."""
+    path = Path(path).absolute()
+    model: type[Profile] = VendorProfile if vendor else Profile
+    profile = load_model(path, model, defaults={"id": path.stem.lower()},
+                         what="a profile (name: ..., fiscal_calendar: ...)")
+    profile._source = path
     return profile
 
 
