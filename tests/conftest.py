@@ -60,7 +60,8 @@ def pdf_text(data: bytes) -> str:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
-    return normalise(" ".join(page.extract_text() for page in reader.pages))
+    text = normalise(" ".join(page.extract_text() for page in reader.pages))
+    return re.sub(r"(?<=\w)- (?=\w)", "-", text)  # a line broken after a hyphen: "IT-\nSystemhaus"
 
 
 def pdf_pages(data: bytes) -> int:

@@ -197,38 +197,54 @@ def plan(partner: str, profiles_dir: Path, vendor_file: Path | None, as_of: date
         _print_plan(result)
 
 
-@cli.command()
-@click.argument("partners", nargs=-1)
-@click.option("--all", "all_partners", is_flag=True, help="Every partner profile in --profiles.")
-@profile_options
-@click.option("--format", "formats", default=",".join(FORMATS), show_default=True, callback=_parse_formats,
-              help="Comma-separated output formats.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output"), show_default=True,
-              help="Output folder; files go to OUT/FY<year>/<partner-id>/.")
-@click.option("--paper", type=click.Choice(["a4", "letter"]), help="Paper size [default: from vendor.yaml, else a4].")
-@click.option("--templates", "template_dirs", multiple=True, type=click.Path(file_okay=False, exists=True, path_type=Path),
-              help="A folder of templates searched before the built-in theme (repeatable).")
-def memo(partners: tuple[str, ...], all_partners: bool, profiles_dir: Path, vendor_file: Path | None, as_of: date,
-         fiscal_year: int | None, formats: tuple[str, ...], out: Path, paper: str | None,
-         template_dirs: tuple[Path, ...]) -> None:
-    """Write the one-page MOP agreement memo (PDF and Word) for partners.
+def _document_command(document: str, summary: str, details: str):
+    """A command that writes one document (PDF and Word) for one or more partners."""
 
-    PARTNERS are partner ids or profile paths; --all takes every profile in --profiles. A partner
-    whose profile is invalid is reported and skipped; the others are still written. Exits 1 if
-    any partner failed.
+    @click.argument("partners", nargs=-1)
+    @click.option("--all", "all_partners", is_flag=True, help="Every partner profile in --profiles.")
+    @profile_options
+    @click.option("--format", "formats", default=",".join(FORMATS), show_default=True, callback=_parse_formats,
+                  help="Comma-separated output formats.")
+    @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output"), show_default=True,
+                  help="Output folder; files go to OUT/FY<year>/<partner-id>/.")
+    @click.option("--paper", type=click.Choice(["a4", "letter"]), help="Paper size [default: from vendor.yaml, else a4].")
+    @click.option("--templates", "template_dirs", multiple=True,
+                  type=click.Path(file_okay=False, exists=True, path_type=Path),
+                  help="A folder of templates searched before the built-in theme (repeatable).")
+    def command(partners: tuple[str, ...], all_partners: bool, profiles_dir: Path, vendor_file: Path | None,
+                as_of: date, fiscal_year: int | None, formats: tuple[str, ...], out: Path, paper: str | None,
+                template_dirs: tuple[Path, ...]) -> None:
+        if all_partners == bool(partners):
+            raise click.UsageError("name one or more PARTNERS, or pass --all (not both)")
+        files = profile_files(profiles_dir) if all_partners else [resolve_partner(p, profiles_dir) for p in partners]
+        if not files:
+            raise click.UsageError(f"no partner profiles in {profiles_dir}")
+        vendor = _vendor_for(files[0], vendor_file)
+        if vendor_file is None and any(f.parent.resolve() != files[0].parent.resolve() for f in files):
+            raise click.UsageError("partners come from different folders; pass --vendor FILE")
+        results = build_batch(files, vendor, out, as_of=as_of, fiscal_year=fiscal_year, formats=formats,
+                              paper=paper, theme=Theme(list(template_dirs)), documents=(document,))
+        failed = _report(results, len(files))
+        sys.exit(EXIT_FAILED if failed else EXIT_OK)
+
+    command.__doc__ = f"""{summary}
+
+    PARTNERS are partner ids or profile paths; --all takes every profile in --profiles. {details}
+    A partner whose profile is invalid is reported and skipped; the others are still written.
+    Exits 1 if any partner failed.
     """
-    if all_partners == bool(partners):
-        raise click.UsageError("name one or more PARTNERS, or pass --all (not both)")
-    files = profile_files(profiles_dir) if all_partners else [resolve_partner(p, profiles_dir) for p in partners]
-    if not files:
-        raise click.UsageError(f"no partner profiles in {profiles_dir}")
-    vendor = _vendor_for(files[0], vendor_file)
-    if vendor_file is None and any(f.parent.resolve() != files[0].parent.resolve() for f in files):
-        raise click.UsageError("partners come from different folders; pass --vendor FILE")
-    results = build_batch(files, vendor, out, as_of=as_of, fiscal_year=fiscal_year, formats=formats,
-                          paper=paper, theme=Theme(list(template_dirs)))
-    failed = _report(results, len(files))
-    sys.exit(EXIT_FAILED if failed else EXIT_OK)
+    return command
+
+
+memo = cli.command("memo")(_document_command(
+    "memo", "Write the one-page MOP agreement memo (PDF and Word) for partners.",
+    "The memo is marked DRAFT and has signature blocks for both sides."))
+brief = cli.command("brief")(_document_command(
+    "briefing", "Write the internal briefing pack (PDF and Word) for partners.",
+    "For your own team: findings, the MOP options with their scores, questions, contacts and deals."))
+agenda = cli.command("agenda")(_document_command(
+    "agenda", "Write the session agenda (PDF and Word) to share with partners.",
+    "Timed sections with owners and the questions for each; no internal scores or risk labels."))
 
 
 def _report(results, total: int) -> int:

@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 
 DOCUMENTS = {
     # name: (template, title, output file stem)
+    "briefing": ("briefing.html", "Briefing pack", "briefing"),
+    "agenda": ("agenda.html", "Joint planning session agenda", "agenda"),
     "memo": ("memo.html", "Mutual Operating Period Agreement", "memo"),
 }
 FORMATS = ("pdf", "docx")
@@ -43,6 +45,18 @@ def longdate(day: date) -> str:
 def shortdate(day: date) -> str:
     """31 Mar 2027."""
     return f"{day.day} {day:%b %Y}"
+
+
+def monthyear(day: date) -> str:
+    """November 2026."""
+    return f"{day:%B %Y}"
+
+
+def add_minutes(clock: str, minutes: int) -> str:
+    """'09:30' plus 45 minutes is '10:15'."""
+    hours, mins = map(int, clock.split(":"))
+    total = (hours * 60 + mins + minutes) % (24 * 60)
+    return f"{total // 60:02d}:{total % 60:02d}"
 
 
 @dataclass
@@ -85,7 +99,13 @@ class Theme:
             trim_blocks=False,
             lstrip_blocks=False,
         )
-        env.filters.update(longdate=longdate, shortdate=shortdate)
+        from .rules import MONTHS
+
+        env.filters.update(
+            longdate=longdate, shortdate=shortdate, monthyear=monthyear, add_minutes=add_minutes,
+            month_name=lambda m: MONTHS[int(m) - 1],
+            money=lambda amount, currency="": f"{currency} {amount:,.0f}".strip(),
+        )
         return env
 
     @cached_property
@@ -125,9 +145,14 @@ class Theme:
 def render_html(plan: Plan, document: str, theme: Theme, *, lang: str = "en") -> str:
     """Render one document of a Plan to HTML with its template."""
     template_name, title, _ = DOCUMENTS[document]
+    extra = {}
+    if document == "briefing":
+        from .chart import year_chart_data_uri
+
+        extra["chart"] = year_chart_data_uri(plan)
     try:
         template = theme.environment.get_template(template_name)
-        return template.render(plan=plan, document_title=title, lang=lang)
+        return template.render(plan=plan, document_title=title, lang=lang, **extra)
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}") from None
     except jinja2.TemplateError as exc:

@@ -6,8 +6,8 @@ RenderError at render time, so a template can never say something the Word file 
 
 from __future__ import annotations
 
+import base64
 import io
-from copy import deepcopy
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -30,7 +30,7 @@ PARAGRAPH_CLASS_STYLES = {
     "line": "Signature Line",
     "field": "Signature Field",
 }
-INLINE_TAGS = {"strong", "b", "em", "i", "span", "a", "br", "small"}
+INLINE_TAGS = {"strong", "b", "em", "i", "span", "a", "br", "small", "img"}
 BLOCK_CONTAINERS = {"main", "section", "div", "article"}
 PAPER_MM = {"a4": (210, 297), "letter": (215.9, 279.4)}
 SUPPORTED = sorted(set(HEADING_STYLES) | {"p", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td",
@@ -58,6 +58,8 @@ def _add_inline(paragraph, element, *, bold=False, italic=False) -> None:
             pass
         elif child.tag == "br":
             paragraph.add_run().add_break()
+        elif child.tag == "img":
+            _add_image(paragraph, child)
         elif child.tag in INLINE_TAGS:
             _add_inline(paragraph, child, bold=bold or child.tag in ("strong", "b"),
                         italic=italic or child.tag in ("em", "i"))
@@ -66,6 +68,19 @@ def _add_inline(paragraph, element, *, bold=False, italic=False) -> None:
         if child.tail:
             run = paragraph.add_run(child.tail)
             run.bold, run.italic = bold or None, italic or None
+
+
+def _add_image(paragraph, element) -> None:
+    """An <img> with a data: URI (the only images documents carry), as wide as the text."""
+    source = element.get("src") or ""
+    if not source.startswith("data:image/") or ";base64," not in source:
+        raise RenderError(f"<img> (line {element.sourceline}): only data:image/...;base64 sources are supported in DOCX output")
+    data = base64.b64decode(source.split(";base64,", 1)[1])
+    section = paragraph.part.document.sections[0]
+    width = section.page_width - section.left_margin - section.right_margin
+    picture = paragraph.add_run().add_picture(io.BytesIO(data), width=width)
+    description = element.get("alt") or ""
+    picture._inline.docPr.set("descr", description)  # alt text for screen readers, as in the PDF
 
 
 def _add_field(paragraph, instruction: str) -> None:

@@ -41,6 +41,16 @@ class Signatory(_Model):
     title: str
 
 
+class Person(_Model):
+    """A contact as the briefing pack and agenda list them."""
+
+    name: str
+    title: str
+    role: str
+    email: str | None
+    signatory: bool
+
+
 class Party(_Model):
     """One side of the partnership as documents name it."""
 
@@ -48,6 +58,23 @@ class Party(_Model):
     name: str
     signatories: list[Signatory]
     """Who signs for this side; empty when the profile names nobody (the memo leaves the lines blank)."""
+    contacts: list[Person]
+    region: str | None
+    country: str | None
+    tier: str | None
+    timezone: str | None
+    notes: str
+
+
+Day = date  # a field called `date` would shadow the type inside the class body
+
+
+class SessionInfo(_Model):
+    """When and where the planning session happens; None where the profile does not say."""
+
+    date: Day | None
+    start: str | None
+    place: str | None
 
 
 class MopPeriod(_Model):
@@ -92,6 +119,7 @@ class Plan(_Model):
     questions: list[Question]
     """Questions for the session, in rule order."""
     session_minutes: int
+    session: SessionInfo
     agenda: list[AgendaItem]
     """Timed sections of the session, each with its questions."""
 
@@ -118,7 +146,11 @@ def default_fiscal_year(vendor: Profile, today: date) -> int:
 
 def _party(profile: Profile) -> Party:
     signatories = [Signatory(name=c.name, title=c.title) for c in profile.contacts if c.signatory]
-    return Party(id=profile.id, name=profile.name, signatories=signatories)
+    contacts = [Person(name=c.name, title=c.title, role=c.role, email=c.email, signatory=c.signatory)
+                for c in profile.contacts]
+    return Party(id=profile.id, name=profile.name, signatories=signatories, contacts=contacts,
+                 region=profile.region, country=profile.country, tier=profile.tier, timezone=profile.timezone,
+                 notes=profile.notes.strip())
 
 
 def vendor_rule_locations(vendor: VendorProfile) -> list[Path]:
@@ -183,5 +215,6 @@ def plan_partnership(vendor: VendorProfile, partner: Profile, *, as_of: date, fi
         findings=findings,
         questions=questions,
         session_minutes=vendor.session_minutes,
+        session=SessionInfo(**partner.session.model_dump()),
         agenda=build_agenda(questions, vendor.session_minutes),
     )

@@ -121,6 +121,20 @@ class Deal(_Model):
     """Date the deal is expected to close (ISO date)."""
 
 
+Day = date  # a field called `date` would shadow the type inside the class body
+
+
+class Session(_Model):
+    """When and where the joint planning session takes place, as printed on the agenda."""
+
+    date: Day | None = None
+    """Day of the session (ISO date)."""
+    start: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] | None = None
+    """Start time, HH:MM (24-hour), in the partner's time zone."""
+    place: str | None = None
+    """Room, address or video link."""
+
+
 class Profile(_Model):
     """A company's profile: who they are, their fiscal calendar, people, pipeline and constraints."""
 
@@ -154,6 +168,8 @@ class Profile(_Model):
     """Open deals in the joint pipeline."""
     notes: str = ""
     """Free text for the briefing pack."""
+    session: Session = Session()
+    """The planning session with this partner (date, time, place), for the agenda."""
 
     # The file this profile was read from (not a field): rule pack paths are relative to it.
     _source: Path | None = PrivateAttr(default=None)

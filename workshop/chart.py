@@ -1,0 +1,122 @@
+"""The year chart of the briefing pack: both fiscal calendars side by side, as one PNG that the PDF
+and the DOCX both embed (so the two formats show the same picture)."""
+
+from __future__ import annotations
+
+import base64
+import io
+from datetime import date, timedelta
+from functools import lru_cache
+
+from PIL import Image, ImageDraw, ImageFont
+
+from .plan import Plan
+
+SCALE = 2  # drawn at twice the size it is shown, so it stays sharp in print
+WIDTH = 1740
+LABEL_WIDTH = 300
+ROW, GAP = 44, 14
+INK, MUTED, RULE = (17, 24, 39), (107, 114, 128), (209, 213, 219)
+ACCENT, ACCENT_SOFT = (15, 76, 129), (214, 228, 241)
+PARTNER, PARTNER_SOFT = (124, 58, 237), (233, 222, 252)
+URGENCY = (234, 88, 12)
+EVENT_COLOURS = {"blackout": (220, 38, 38), "holiday": (202, 138, 4), "absence": (190, 24, 93)}
+
+
+@lru_cache(maxsize=4)
+def _font(size: int, bold: bool = False):
+    for name in (("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"), "DejaVuSans.ttf"):
+        try:
+            return ImageFont.truetype(name, size)
+        except OSError:
+            continue
+    return ImageFont.load_default(size=size)
+
+
+def year_chart_png(plan: Plan) -> bytes:
+    """Draw the planned vendor year: quarters and urgency windows of both sides, the recommended MOP
+    periods and the holidays, blackouts and absences that fall in closing weeks."""
+    facts = plan.facts
+    first, last = facts.vendor_year_start, facts.vendor_year_end
+    days = (last - first).days + 1
+    collisions = facts.collisions
+    rows = 3 + (1 if collisions else 0)
+    height = 70 + rows * (ROW + GAP) + 60
+    image = Image.new("RGB", (WIDTH, height), "white")
+    draw = ImageDraw.Draw(image)
+    track = WIDTH - LABEL_WIDTH - 20
+
+    def x(day: date) -> float:
+        clamped = min(max(day, first), last + timedelta(days=1))
+        return LABEL_WIDTH + track * (clamped - first).days / days
+
+    # Month ticks along the top.
+    month = date(first.year, first.month, 1)
+    while month <= last:
+        left = x(month)
+        draw.line([(left, 48), (left, height - 50)], fill=(235, 237, 240), width=2)
+        draw.text((left + 6, 18), month.strftime("%b %y"), fill=MUTED, font=_font(20))
+        month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+
+    def row_top(index: int) -> int:
+        return 60 + index * (ROW + GAP)
+
+    def label(index: int, text: str, colour) -> None:
+        draw.text((12, row_top(index) + 10), _fit(text, 24), fill=colour, font=_font(21, bold=True))
+
+    def quarters(index: int, side, strong, soft) -> None:
+        top = row_top(index)
+        for q in side.quarters:
+            left, right = x(q.start), x(q.end + timedelta(days=1))
+            if right <= left:
+                continue
+            draw.rectangle([left + 1, top, right - 1, top + ROW], fill=soft, outline="white", width=2)
+            if q.urgency_start and x(q.urgency_start) < right - 1:
+                draw.rectangle([x(q.urgency_start), top + ROW - 12, right - 1, top + ROW], fill=URGENCY)
+            if right - left > 90:
+                draw.text((left + 8, top + 8), q.label.split()[0], fill=strong, font=_font(20, bold=True))
+
+    label(0, facts.vendor.name, ACCENT)
+    quarters(0, facts.vendor, ACCENT, ACCENT_SOFT)
+    label(1, facts.partner.name, PARTNER)
+    quarters(1, facts.partner, PARTNER, PARTNER_SOFT)
+
+    top = row_top(2)
+    label(2, "Proposed MOP", INK)
+    for index, period in enumerate(plan.recommended_option.periods):
+        left, right = x(period.start), x(period.end + timedelta(days=1))
+        if right <= left:
+            continue
+        draw.rectangle([left + 1, top, right - 1, top + ROW], fill=(31, 41, 55) if index % 2 else (55, 65, 81))
+        draw.text((left + 8, top + 10), _fit(period.name, max(3, int((right - left) / 13))), fill="white",
+                  font=_font(20, bold=True))
+
+    if collisions:
+        top = row_top(3)
+        label(3, "In closing weeks", INK)
+        for event in collisions:
+            left, right = x(event.start), max(x(event.start) + 6, x(event.end + timedelta(days=1)))
+            draw.rectangle([left, top + 6, right, top + ROW - 6], fill=EVENT_COLOURS[event.kind])
+
+    # Legend.
+    legend_y = height - 38
+    cursor = LABEL_WIDTH
+    items = [(URGENCY, "urgency window (last weeks of a quarter)")]
+    items += [(EVENT_COLOURS[k], k) for k in ("blackout", "holiday", "absence") if any(c.kind == k for c in collisions)]
+    for colour, text in items:
+        draw.rectangle([cursor, legend_y + 4, cursor + 26, legend_y + 22], fill=colour)
+        draw.text((cursor + 34, legend_y), text, fill=MUTED, font=_font(20))
+        cursor += 34 + int(draw.textlength(text, font=_font(20))) + 40
+
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def _fit(text: str, characters: int) -> str:
+    return text if len(text) <= characters else text[: max(1, characters - 1)] + "…"
+
+
+def year_chart_data_uri(plan: Plan) -> str:
+    """The year chart as a data: URI for an <img> in a template."""
+    return "data:image/png;base64," + base64.b64encode(year_chart_png(plan)).decode("ascii")
