@@ -25,7 +25,7 @@ def profiles(tmp_path):
 def test_cli_validate_examples_ok(invoke):
     result = invoke("validate", EXAMPLES)
     assert result.exit_code == 0
-    assert "7 profiles valid" in result.output
+    assert "8 profiles valid" in result.output
 
 
 def test_cli_validate_reports_every_bad_file(invoke, profiles):
