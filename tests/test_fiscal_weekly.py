@@ -286,3 +286,63 @@ def test_weekly_partner_plans_against_example_vendor(vendor):
         align_partner = next(o for o in plan.options if o.strategy == "align-partner")
         year = partner_calendar.year_of(align_partner.periods[0].start)
         assert [p.end for p in align_partner.periods] == [q.end for q in year.quarters]
+
+
+# --- workshop calendar --------------------------------------------------------------------------------------
+
+
+def test_cli_calendar_weekly_json(invoke):
+    result = invoke("calendar", "ironbridge", "--profiles", EXAMPLES, "--date", "2026-11-26", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert list(data) == ["fiscal_year", "start", "end", "weeks", "quarters", "periods"]
+    # Saturday nearest 30 September: 3 October 2026, then 2 October 2027 (a Thursday's nearest Saturday).
+    assert (data["fiscal_year"], data["start"], data["end"], data["weeks"]) == (2027, "2026-10-04", "2027-10-02", 52)
+    assert data["quarters"][0] == {"quarter": 1, "start": "2026-10-04", "end": "2027-01-02", "weeks": 13}
+    assert data["periods"][2] == {"period": 3, "start": "2026-11-29", "end": "2027-01-02"}
+    assert [len(data[k]) for k in ("quarters", "periods")] == [4, 12]
+
+
+def test_cli_calendar_monthly_json_by_path_and_year(invoke):
+    result = invoke("calendar", EXAMPLES / "capitol-federal.yaml", "--year", "2027", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert (data["fiscal_year"], data["start"], data["end"], data["weeks"]) == (2027, "2026-10-01", "2027-09-30", None)
+    assert all(q["weeks"] is None for q in data["quarters"])
+    assert data["periods"][0] == {"period": 1, "start": "2026-10-01", "end": "2026-10-31"}
+
+
+def test_cli_calendar_table(invoke):
+    result = invoke("calendar", "ironbridge", "--profiles", EXAMPLES, "--year", "2028")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    # FY2028 ends on Saturday 30 September 2028 and is 52 weeks long.
+    assert lines[0] == "Ironbridge Distribution Inc.: FY2028, 2027-10-03 to 2028-09-30, 52 weeks"
+    assert "  Q1       2027-10-03  2028-01-01  13 weeks" in lines
+    assert "  P12      2028-08-27  2028-09-30  5 weeks" in lines
+
+
+def test_cli_calendar_vendor_by_id(invoke):
+    result = invoke("calendar", "vendor", "--profiles", EXAMPLES, "--date", "2027-03-01")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Halcyon Cloud Software: FY2028, 2027-02-01 to 2028-01-31, 365 days")
+
+
+@pytest.mark.parametrize("args, code", [
+    (["nobody"], 1),
+    (["ironbridge", "--year", "1850"], 2),
+    (["ironbridge", "--date", "26/11/2026"], 2),
+    ([], 2),
+])
+def test_cli_calendar_exit_codes(runner, args, code):
+    from workshop.cli import cli
+
+    result = runner.invoke(cli, ["calendar", *args, "--profiles", str(EXAMPLES)])
+    assert result.exit_code == code, result.output
+
+
+def test_cli_calendar_invalid_profile_names_the_file(invoke, write):
+    path = write("bad.yaml", "name: Bad\nfiscal_calendar: {type: weekly, year_end_weekday: caturday, year_end_month: 9}\n")
+    result = invoke("calendar", path)
+    assert result.exit_code == 1
+    assert f"{path}:2: fiscal_calendar.year_end_weekday:" in result.output
