@@ -39,7 +39,7 @@ class MonthlyCalendarSpec(_Model):
     """A fiscal year made of twelve calendar months, starting on the 1st of `first_month`."""
 
     type: Literal["monthly"] = "monthly"
-    """Calendar kind: `monthly` (calendar months)."""
+    """Calendar kind: `monthly` (calendar months); a calendar without `type` is monthly."""
     first_month: MonthNumber = 1
     """Month (1-12) on whose 1st day the fiscal year starts; 1 is a calendar-year company."""
     naming: Literal["end", "start"] = "end"
