@@ -25,7 +25,7 @@ def profiles(tmp_path):
 def test_cli_validate_examples_ok(invoke):
     result = invoke("validate", EXAMPLES)
     assert result.exit_code == 0
-    assert "7 profiles valid" in result.output
+    assert "8 profiles valid" in result.output
 
 
 def test_cli_validate_reports_every_bad_file(invoke, profiles):
@@ -134,6 +134,6 @@ def test_cli_schema_prints_json(invoke):
 
 
 def test_cli_help_on_every_command(invoke):
-    for command in ("validate", "schema", "plan", "memo"):
+    for command in ("validate", "schema", "calendar", "plan", "memo"):
         result = invoke(command, "--help")
         assert result.exit_code == 0 and "Usage: " in result.output

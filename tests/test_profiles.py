@@ -104,13 +104,93 @@ def test_profile_error_every_problem_reported_at_once(write):
     messages = problems_of(path)
     fields = [m.split(": ")[1] for m in messages]
     assert "name" in fields
-    assert "fiscal_calendar.type" in fields
-    assert "fiscal_calendar.first_month" in fields
+    assert "fiscal_calendar.first_month" in fields  # a monthly field in a weekly calendar
+    assert "fiscal_calendar.year_end_weekday" in fields and "fiscal_calendar.year_end_month" in fields
     assert "country" in fields
     assert "blackouts[0]" in fields
     assert "deals[0].amount" in fields
     assert "deals[0].expected_close" in fields
     assert all(m.startswith(str(path) + ":") for m in messages)
+
+
+def test_profile_calendar_type_defaults_to_monthly(write):
+    profile = workshop.load_profile(write("contoso.yaml", "name: Contoso Ltd\nfiscal_calendar: {first_month: 7}\n"))
+    assert profile.fiscal_calendar == workshop.load_profile(write("contoso2.yaml", MINIMAL)).fiscal_calendar
+
+
+def test_profile_error_unknown_calendar_type(write):
+    path = write("bad.yaml", """
+        name: Contoso Ltd
+        fiscal_calendar:
+          type: fortnightly
+    """)
+    (message,) = problems_of(path)
+    assert message == f"{path}:3: fiscal_calendar.type: expected one of: monthly, weekly (got 'fortnightly')"
+
+
+def test_profile_weekly_calendar(write):
+    profile = workshop.load_profile(write("contoso.yaml", """
+        name: Contoso Ltd
+        fiscal_calendar: {type: weekly, year_end_weekday: Saturday, year_end_month: 9, pattern: 13x4}
+    """))
+    spec = profile.fiscal_calendar
+    assert (spec.type, spec.year_end_weekday, spec.year_end_rule) == ("weekly", "saturday", "last")
+    assert spec.periods_per_quarter == (3, 3, 3, 4) and spec.extra_week_quarter == 4
+
+
+def test_profile_error_weekly_bad_weekday(write):
+    path = write("bad.yaml", """
+        name: Contoso Ltd
+        fiscal_calendar:
+          type: weekly
+          year_end_weekday: caturday
+          year_end_month: 9
+    """)
+    (message,) = problems_of(path)
+    assert message.startswith(f"{path}:4: fiscal_calendar.year_end_weekday: expected 'monday', ")
+    assert "'caturday'" in message
+
+
+def test_profile_error_weekly_bad_quarter_periods(write):
+    path = write("bad.yaml", """
+        name: Contoso Ltd
+        fiscal_calendar:
+          type: weekly
+          year_end_weekday: saturday
+          year_end_month: 9
+          pattern: 13x4
+          quarter_periods: [3, 3, 3, 3]
+    """)
+    (message,) = problems_of(path)
+    assert message.startswith(f"{path}:7: fiscal_calendar.quarter_periods: expected 4 numbers of periods")
+    assert "adding up to 13 for pattern 13x4" in message and "[3, 3, 3, 3]" in message
+
+
+def test_profile_error_weekly_unknown_field_lists_weekly_fields(write):
+    path = write("bad.yaml", """
+        name: Contoso Ltd
+        fiscal_calendar: {type: weekly, year_end_weekday: saturday, year_end_month: 9, weeks: 53}
+    """)
+    (message,) = problems_of(path)
+    assert message.startswith(f"{path}:2: fiscal_calendar.weeks: unknown field; expected one of: type, year_end_weekday")
+
+
+def test_profile_error_unknown_country_and_subdivision(write):
+    path = write("bad.yaml", """
+        name: Contoso Ltd
+        fiscal_calendar: {first_month: 7}
+        country: XQ
+    """)
+    (message,) = problems_of(path)
+    assert message.startswith(f"{path}:3: country: XQ is not a country with known public holidays")
+    path = write("bad2.yaml", """
+        name: Contoso Ltd
+        fiscal_calendar: {first_month: 7}
+        country: DE
+        subdivision: NSW
+    """)
+    (message,) = problems_of(path)
+    assert message.startswith(f"{path}:4: subdivision: NSW is not a subdivision of DE (known: BB, BE, ")
 
 
 def test_profile_error_missing_required_field(write):
@@ -165,9 +245,11 @@ def test_profile_blackout_month_day_must_exist(write):
 def test_examples_are_valid_and_cover_the_brief():
     partners = [workshop.load_profile(p) for p in workshop.profile_files(EXAMPLES)]
     assert len(partners) >= 6
-    starts = {p.country: p.fiscal_calendar.first_month for p in partners}
+    monthly = [p for p in partners if p.fiscal_calendar.type == "monthly"]
+    starts = {p.country: p.fiscal_calendar.first_month for p in monthly}
     assert starts["DE"] == 1 and starts["JP"] == 4 and starts["AU"] == 7
-    assert any(p.country == "US" and p.fiscal_calendar.first_month == 10 for p in partners)
+    assert any(p.country == "US" and p.fiscal_calendar.first_month == 10 for p in monthly)
+    assert any(p.fiscal_calendar.type == "weekly" for p in partners)
     vendor = workshop.load_vendor(EXAMPLES / "vendor.yaml")
     assert any(p.fiscal_calendar == vendor.fiscal_calendar for p in partners)
 

@@ -6,7 +6,15 @@ This package is the public API; the CLI is a thin shell over exactly these names
 
 from .documents import Theme, render_document, render_html, render_memo
 from .errors import PlanningError, Problem, ProfileError, ProfileNotFound, RenderError, WorkshopError
-from .fiscal import FiscalCalendar, calendar_for
+from .fiscal import (
+    DateRange,
+    FiscalCalendar,
+    FiscalYear,
+    MonthlyCalendar,
+    WeeklyCalendar,
+    calendar_for,
+    public_holidays,
+)
 from .kits import PartnerResult, build_batch, build_documents, write_atomic
 from .plan import Plan, default_fiscal_year, plan_partnership, plan_schema
 from .profiles import (
@@ -23,9 +31,9 @@ from .profiles import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "FiscalCalendar", "PartnerResult", "Plan", "PlanningError", "Problem", "Profile", "ProfileError",
+    "DateRange", "FiscalCalendar", "FiscalYear", "MonthlyCalendar", "PartnerResult", "Plan", "PlanningError", "Problem", "Profile", "ProfileError",
     "ProfileNotFound", "RenderError", "Theme", "VendorProfile", "WorkshopError", "build_batch",
     "build_documents", "calendar_for", "default_fiscal_year", "find_vendor_file", "load_profile",
     "load_vendor", "plan_partnership", "plan_schema", "profile_files", "profile_schema",
-    "render_document", "render_html", "render_memo", "resolve_partner", "write_atomic",
+    "render_document", "render_html", "render_memo", "public_holidays", "resolve_partner", "WeeklyCalendar", "write_atomic",
 ]

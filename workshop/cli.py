@@ -13,6 +13,7 @@ import click
 from . import __version__
 from .documents import FORMATS, Theme
 from .errors import ProfileError, WorkshopError
+from .fiscal import FiscalYear, calendar_for
 from .kits import build_batch
 from .plan import Plan, default_fiscal_year, plan_partnership, plan_schema, rule_packs_for
 from .profiles import (
@@ -58,6 +59,7 @@ def cli(ctx: click.Context, debug: bool, verbose: int) -> None:
     \b
     Typical use:
       workshop validate                      check every profile in ./partner_profiles
+      workshop calendar rheinwerk            one partner's fiscal year, quarter by quarter
       workshop plan rheinwerk                the MOP options for one partner
       workshop memo --all --date 2026-11-26  memos for every partner into ./output
     """
@@ -150,6 +152,64 @@ def schema(kind: str) -> None:
     """
     document = plan_schema() if kind == "plan" else profile_schema(kind)  # type: ignore[arg-type]
     click.echo(json.dumps(document, indent=2))
+
+
+def _print_year(name: str, year: FiscalYear) -> None:
+    echo = click.echo
+    weekly = year.weeks is not None
+
+    def length(start: date, end: date) -> str:
+        days = (end - start).days + 1
+        return f"{days // 7} weeks" if weekly else f"{days} days"
+
+    echo(f"{name}: FY{year.label}, {year.start} to {year.end}, {length(year.start, year.end)}")
+    echo("")
+    echo(f"  {'quarter':<8} {'start':<10}  {'end':<10}  length")
+    for quarter in year.quarters:
+        echo(f"  Q{quarter.number:<7} {quarter.start}  {quarter.end}  {length(quarter.start, quarter.end)}")
+    echo("")
+    echo(f"  {'period':<8} {'start':<10}  {'end':<10}  length")
+    for period in year.periods:
+        echo(f"  P{period.number:<7} {period.start}  {period.end}  {length(period.start, period.end)}")
+
+
+@cli.command()
+@click.argument("profile")
+@click.option("--profiles", "profiles_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=DEFAULT_PROFILES, show_default=True, help="Folder where partner ids are looked up.")
+@click.option("--year", "fiscal_year", type=click.IntRange(1990, 2100), metavar="FY",
+              help="Fiscal year to show, by the company's own naming [default: the one containing --date].")
+@click.option("--date", "as_of", callback=_parse_date, metavar="YYYY-MM-DD",
+              help="Show the fiscal year this day falls in [default: today].")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the year as JSON: fiscal_year, start, end, weeks, quarters, periods.")
+def calendar(profile: str, profiles_dir: Path, fiscal_year: int | None, as_of: date, as_json: bool) -> None:
+    """Show one company's fiscal year: when it starts and ends, its quarters and its periods.
+
+    PROFILE is a partner id (a file name in --profiles, without extension), `vendor` for your own
+    company, or a path to a profile file. Use it to check a profile's `fiscal_calendar` against
+    the partner's published calendar before planning with it.
+
+    Monthly calendars have quarters of three calendar months. Weekly (52/53-week) calendars end
+    every year on the same weekday, so most years have 52 weeks and every fifth or sixth year has
+    53; the extra week lengthens the last period of one quarter (`extra_week_quarter`). In JSON,
+    `weeks` is null for monthly calendars.
+
+    \b
+    Examples:
+      workshop calendar ironbridge                    the fiscal year Ironbridge is in today
+      workshop calendar ironbridge --year 2028        its FY2028, whatever today is
+      workshop calendar vendor --date 2027-03-01      your own fiscal year on that day
+      workshop calendar sakura --json                 the same as JSON, for scripts
+    """
+    profile_file = resolve_partner(profile, profiles_dir)
+    company = load_profile(profile_file, vendor=profile_file.stem.lower() == VENDOR_STEM)
+    fiscal = calendar_for(company.fiscal_calendar)
+    year = fiscal.year(fiscal_year if fiscal_year is not None else fiscal.year_label_of(as_of))
+    if as_json:
+        click.echo(json.dumps(year.to_dict(), indent=2))
+    else:
+        _print_year(company.name, year)
 
 
 def _print_plan(plan: Plan) -> None:

@@ -1,13 +1,16 @@
-"""Fiscal calendars as date arithmetic: years, quarters, periods, urgency windows and date ranges."""
+"""Fiscal calendars as date arithmetic: years, quarters, periods, urgency windows, public holidays and date ranges."""
 
 from __future__ import annotations
 
 import calendar as _calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
+
+import holidays as _holidays
 
 from .errors import PlanningError
-from .profiles import FiscalCalendarSpec, MonthlyCalendarSpec
+from .profiles import WEEKDAYS, FiscalCalendarSpec, MonthlyCalendarSpec, WeeklyCalendarSpec
 
 FIRST_YEAR, LAST_YEAR = 1900, 2200  # arithmetic range; the CLI accepts 1990-2100
 
@@ -83,6 +86,22 @@ class FiscalYear:
     @property
     def span(self) -> DateRange:
         return DateRange(self.start, self.end)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The year as plain JSON data: ISO dates, and `weeks` null for a monthly calendar."""
+        return {
+            "fiscal_year": self.label,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "weeks": self.weeks,
+            "quarters": [
+                {"quarter": q.number, "start": q.start.isoformat(), "end": q.end.isoformat(), "weeks": q.weeks}
+                for q in self.quarters
+            ],
+            "periods": [
+                {"period": p.number, "start": p.start.isoformat(), "end": p.end.isoformat()} for p in self.periods
+            ],
+        }
 
 
 class FiscalCalendar:
@@ -167,11 +186,116 @@ class MonthlyCalendar(FiscalCalendar):
         return start_year + 1
 
 
+# Weeks per period in each 13-week stretch; 13x4 has no stretches, just thirteen four-week periods.
+PATTERN_WEEKS = {"4-4-5": (4, 4, 5), "4-5-4": (4, 5, 4), "5-4-4": (5, 4, 4), "13x4": (4,)}
+
+
+@dataclass(frozen=True)
+class WeeklyCalendar(FiscalCalendar):
+    """52/53-week years that end on one weekday in or just after `year_end_month` (a "4-4-5 calendar").
+
+    The year ends on the last `year_end_weekday` of the month (`last`) or on that weekday nearest
+    the month's last day (`nearest`). Quarters are consecutive blocks of whole periods counted from
+    the first day of the year; the 53rd week, when there is one, lengthens the last period of
+    `extra_week_quarter`.
+    """
+
+    year_end_weekday: int = 5  # Monday is 0, as in date.weekday()
+    year_end_month: int = 12
+    year_end_rule: str = "last"
+    pattern: str = "4-4-5"
+    quarter_periods: tuple[int, ...] = (3, 3, 3, 3)
+    extra_week_quarter: int = 4
+    naming: str = "end"
+
+    def __post_init__(self) -> None:
+        weeks = PATTERN_WEEKS[self.pattern]
+        periods = sum(self.quarter_periods)
+        if len(self.quarter_periods) != 4 or periods != (13 if len(weeks) == 1 else 12):
+            raise PlanningError(f"quarter_periods {list(self.quarter_periods)} do not fit pattern {self.pattern}")
+
+    def year_end_in(self, end_year: int) -> date:
+        """The last day of the fiscal year whose `year_end_month` falls in calendar year `end_year`."""
+        month_end = _month_end(end_year, self.year_end_month)
+        if self.year_end_rule == "last":
+            return month_end - timedelta(days=(month_end.weekday() - self.year_end_weekday) % 7)
+        ahead = (self.year_end_weekday - month_end.weekday()) % 7
+        return month_end + timedelta(days=ahead if ahead <= 3 else ahead - 7)  # 7 is odd: never a tie
+
+    def _end_year(self, label: int) -> int:
+        # The nominal year is the twelve months up to `year_end_month`; with naming "start" it is named
+        # for the year of its first month, which is the end year unless the year ends in December.
+        if self.naming == "start" and self.year_end_month != 12:
+            return label + 1
+        return label
+
+    def year(self, label: int) -> FiscalYear:
+        _check_label(label)
+        end_year = self._end_year(label)
+        start = self.year_end_in(end_year - 1) + timedelta(days=1)
+        end = self.year_end_in(end_year)
+        weeks = ((end - start).days + 1) // 7
+        period_weeks = [PATTERN_WEEKS[self.pattern][i % len(PATTERN_WEEKS[self.pattern])]
+                        for i in range(sum(self.quarter_periods))]
+        if weeks == 53:
+            period_weeks[sum(self.quarter_periods[: self.extra_week_quarter]) - 1] += 1
+        periods: list[Period] = []
+        day = start
+        for number, length in enumerate(period_weeks, start=1):
+            periods.append(Period(label, number, day, day + timedelta(weeks=length, days=-1)))
+            day += timedelta(weeks=length)
+        quarters: list[Quarter] = []
+        first = 0
+        for number, count in enumerate(self.quarter_periods, start=1):
+            quarters.append(Quarter(label, number, periods[first].start, periods[first + count - 1].end,
+                                    sum(period_weeks[first:first + count])))
+            first += count
+        return FiscalYear(label, start, end, tuple(quarters), tuple(periods), weeks)
+
+    def year_label_of(self, day: date) -> int:
+        end_year = day.year
+        while day > self.year_end_in(end_year):
+            end_year += 1
+        while day <= self.year_end_in(end_year - 1):
+            end_year -= 1
+        if self.naming == "start" and self.year_end_month != 12:
+            return end_year - 1
+        return end_year
+
+
 def calendar_for(spec: FiscalCalendarSpec) -> FiscalCalendar:
     """Build the calendar a profile's `fiscal_calendar` describes."""
     if isinstance(spec, MonthlyCalendarSpec):
         return MonthlyCalendar(spec.first_month, spec.naming)
+    if isinstance(spec, WeeklyCalendarSpec):
+        return WeeklyCalendar(
+            year_end_weekday=WEEKDAYS.index(spec.year_end_weekday),
+            year_end_month=spec.year_end_month,
+            year_end_rule=spec.year_end_rule,
+            pattern=spec.pattern,
+            quarter_periods=spec.periods_per_quarter,
+            extra_week_quarter=spec.extra_week_quarter,
+            naming=spec.naming,
+        )
     raise PlanningError(f"unsupported fiscal calendar type {spec.type!r}")  # pragma: no cover
+
+
+# Holiday names in English where the `holidays` package has them, so documents read the same everywhere.
+HOLIDAY_LANGUAGE = "en_US"
+
+
+def public_holidays(country: str, subdivision: str | None, span: DateRange) -> list[tuple[str, date]]:
+    """Public holidays of a country (and subdivision) within `span`, as (name, day), sorted by day then name.
+
+    Names are English where available, else the country's own language; two holidays on one day
+    are two entries.
+    """
+    years = range(span.start.year, span.end.year + 1)
+    table = _holidays.country_holidays(country, subdiv=subdivision, years=years)
+    if HOLIDAY_LANGUAGE in table.supported_languages:
+        table = _holidays.country_holidays(country, subdiv=subdivision, years=years, language=HOLIDAY_LANGUAGE)
+    found = {(name.strip(), day) for day, names in table.items() if day in span for name in names.split(";")}
+    return sorted(found, key=lambda item: (item[1], item[0]))
 
 
 def recurring_ranges(start: tuple[int, int], end: tuple[int, int], span: DateRange) -> list[DateRange]:

@@ -8,10 +8,20 @@ import re
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar, Union
 
+import holidays
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from .errors import Problem, ProfileError, ProfileNotFound
 
@@ -30,15 +40,70 @@ class MonthlyCalendarSpec(_Model):
     """A fiscal year made of twelve calendar months, starting on the 1st of `first_month`."""
 
     type: Literal["monthly"] = "monthly"
-    """Calendar kind: `monthly` (calendar months)."""
+    """Calendar kind: `monthly` (calendar months); a calendar without `type` is monthly."""
     first_month: MonthNumber = 1
     """Month (1-12) on whose 1st day the fiscal year starts; 1 is a calendar-year company."""
     naming: Literal["end", "start"] = "end"
     """Name a fiscal year after the calendar year in which it ends (`end`, the usual) or starts (`start`)."""
 
 
-# Only one kind so far; weekly (52/53-week) calendars join this union as another tagged member.
-FiscalCalendarSpec = MonthlyCalendarSpec
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")  # date.weekday() order
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+WeekPattern = Literal["4-4-5", "4-5-4", "5-4-4", "13x4"]
+
+# Periods a 52-week year is cut into: twelve from a 4-4-5 style pattern, thirteen from 13x4.
+PERIODS_PER_PATTERN = {"4-4-5": 12, "4-5-4": 12, "5-4-4": 12, "13x4": 13}
+DEFAULT_QUARTER_PERIODS = {12: (3, 3, 3, 3), 13: (3, 3, 3, 4)}
+
+
+class WeeklyCalendarSpec(_Model):
+    """A 52/53-week fiscal year that always ends on the same weekday (retail and hardware companies)."""
+
+    type: Literal["weekly"]
+    """Calendar kind: `weekly` (52/53 whole weeks, also called a 4-4-5 calendar)."""
+    year_end_weekday: Weekday
+    """Weekday on which every fiscal year ends, e.g. `saturday`."""
+    year_end_month: MonthNumber
+    """Calendar month (1-12) around whose end the fiscal year ends, e.g. 9 for late September."""
+    year_end_rule: Literal["last", "nearest"] = "last"
+    """`last`: the last `year_end_weekday` of `year_end_month`; `nearest`: that weekday nearest the month's last day (it may fall early in the next month)."""
+    pattern: WeekPattern = "4-4-5"
+    """Weeks per fiscal month in each 13-week quarter (`4-4-5`, `4-5-4`, `5-4-4`), or `13x4` for thirteen four-week periods."""
+    quarter_periods: tuple[Annotated[int, Field(ge=1)], ...] | None = None
+    """Periods in each of the four quarters, summing to 12 (4-4-5 style) or 13 (13x4); default [3, 3, 3, 3], or [3, 3, 3, 4] with 13x4."""
+    extra_week_quarter: int = Field(default=4, ge=1, le=4)
+    """Quarter (1-4) whose last period gets the 53rd week in a 53-week year."""
+    naming: Literal["end", "start"] = "end"
+    """Name a fiscal year after the calendar year of its `year_end_month` (`end`, the usual) or of its first month (`start`)."""
+
+    @field_validator("year_end_weekday", mode="before")
+    @classmethod
+    def _lower_weekday(cls, value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("quarter_periods")
+    @classmethod
+    def _periods_fill_the_year(cls, value: tuple[int, ...] | None, info: ValidationInfo) -> tuple[int, ...] | None:
+        pattern = info.data.get("pattern")
+        if value is None or pattern is None:
+            return value
+        total = PERIODS_PER_PATTERN[pattern]
+        if len(value) != 4 or sum(value) != total:
+            raise ValueError(
+                f"expected 4 numbers of periods, one per quarter, adding up to {total} for pattern {pattern}"
+                f" (e.g. {list(DEFAULT_QUARTER_PERIODS[total])}); got {list(value)}"
+            )
+        return value
+
+    @property
+    def periods_per_quarter(self) -> tuple[int, ...]:
+        """`quarter_periods`, or the usual split for the pattern when it is not given."""
+        return self.quarter_periods or DEFAULT_QUARTER_PERIODS[PERIODS_PER_PATTERN[self.pattern]]
+
+
+# Tagged by `type`; a calendar without `type` is monthly (see Profile._monthly_by_default).
+FiscalCalendarSpec = Annotated[Union[MonthlyCalendarSpec, WeeklyCalendarSpec], Field(discriminator="type")]
+CALENDAR_TYPES = ("monthly", "weekly")
 
 
 class Planning(_Model):
@@ -174,10 +239,42 @@ class Profile(_Model):
     # The file this profile was read from (not a field): rule pack paths are relative to it.
     _source: Path | None = PrivateAttr(default=None)
 
+    @field_validator("fiscal_calendar", mode="before")
+    @classmethod
+    def _monthly_by_default(cls, value: Any) -> Any:
+        # Profiles written before weekly calendars existed leave `type` out.
+        if isinstance(value, dict) and "type" not in value:
+            return {**value, "type": "monthly"}
+        return value
+
     @field_validator("country", mode="before")
     @classmethod
     def _upper_country(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("country")
+    @classmethod
+    def _known_country(cls, value: str | None) -> str | None:
+        # Public holidays come from the `holidays` package, so a country it does not know has none.
+        if value is not None and value not in holidays.list_supported_countries():
+            raise ValueError(f"{value} is not a country with known public holidays (ISO 3166-1 alpha-2, e.g. DE, JP, US)")
+        return value
+
+    @field_validator("subdivision")
+    @classmethod
+    def _known_subdivision(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return value
+        if "country" not in info.data:
+            return value  # the country is already reported as wrong
+        country = info.data["country"]
+        if country is None:
+            raise ValueError("a subdivision needs a country; set `country` too")
+        known = holidays.list_supported_countries()[country]
+        if value not in known:
+            listed = ", ".join(known) if known else "none"
+            raise ValueError(f"{value} is not a subdivision of {country} (known: {listed})")
+        return value
 
 
 class ScoringWeights(_Model):
@@ -318,10 +415,10 @@ def _line_for(at: Path_, lines: dict[Path_, int], toml_lines: dict[Path_, int] |
     return None
 
 
-def _describe(error: dict[str, Any], model: type[BaseModel], at: Path_) -> str:
+def _describe(error: dict[str, Any], model: type[BaseModel], at: Path_, data: Any = None) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
-        return "unknown field" + _expected_fields(model, at[:-1])
+        return "unknown field" + _expected_fields(model, at[:-1], data)
     if kind == "missing":
         return "required field is missing"
     message = error["msg"]
@@ -334,28 +431,50 @@ def _describe(error: dict[str, Any], model: type[BaseModel], at: Path_) -> str:
     return message
 
 
-def _expected_fields(model: type[BaseModel], at: Path_) -> str:
+def _expected_fields(model: type[BaseModel], at: Path_, data: Any = None) -> str:
     """Name the fields allowed where an unknown one was found, so typos are easy to spot."""
     current: Any = model
     for part in at:
+        data = data[part] if isinstance(data, (dict, list)) and _has(data, part) else None
         if isinstance(part, int):
             continue
         field = getattr(current, "model_fields", {}).get(part)
         if field is None:
             return ""
         annotation = field.annotation
-        for candidate in (annotation, *getattr(annotation, "__args__", ())):
-            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-                current = candidate
-                break
+        models = [c for c in (annotation, *getattr(annotation, "__args__", ()))
+                  if isinstance(c, type) and issubclass(c, BaseModel)]
+        # In a tagged union (the fiscal calendar) the input's `type` says which member was meant.
+        tag = data.get("type", "monthly") if isinstance(data, dict) else None
+        tagged = [c for c in models if "type" in c.model_fields and c.model_fields["type"].annotation == Literal[tag]]
+        if tagged or models:
+            current = (tagged or models)[0]
     names = getattr(current, "model_fields", {})
     return f"; expected one of: {', '.join(names)}" if names else ""
+
+
+def _untag(error: dict[str, Any]) -> dict[str, Any]:
+    """Speak of a calendar's fields as the file spells them: pydantic puts the union's tag in the path."""
+    loc = tuple(error["loc"])
+    at = loc.index("fiscal_calendar") if "fiscal_calendar" in loc else -1
+    if at < 0:
+        return error
+    if error["type"] == "union_tag_invalid" and loc[at + 1:] == ():
+        return {**error, "type": "calendar_type", "loc": loc + ("type",), "input": error["input"].get("type"),
+                "msg": f"expected one of: {', '.join(CALENDAR_TYPES)}"}
+    if loc[at + 1: at + 2] and loc[at + 1] in CALENDAR_TYPES:
+        return {**error, "loc": loc[: at + 1] + loc[at + 2:]}
+    return error
+
+
+def _has(data: dict | list, part: str | int) -> bool:
+    return part in data if isinstance(data, dict) else isinstance(part, int) and 0 <= part < len(data)
 
 
 def _collapse_union_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A date-or-MM-DD field reports one error per alternative; keep one readable error instead."""
     kept: dict[tuple, dict[str, Any]] = {}
-    for error in errors:
+    for error in map(_untag, errors):
         loc = tuple(error["loc"])
         if loc and loc[-1] in ("date", "function-after[_same_kind_and_ordered(), Blackout]") or (
             loc and isinstance(loc[-1], str) and loc[-1].startswith("constrained-str")
@@ -387,7 +506,8 @@ def load_model(path: str | Path, model: type[ModelT], *, defaults: dict[str, Any
     except ValidationError as exc:
         for error in _collapse_union_errors(exc.errors(include_url=False)):
             at = tuple(error["loc"])
-            problems.append(Problem(path, _describe(error, model, at), _dotted(at), _line_for(at, lines, toml_lines)))
+            problems.append(Problem(path, _describe(error, model, at, data), _dotted(at),
+                                    _line_for(at, lines, toml_lines)))
         raise ProfileError(sorted(problems, key=lambda p: (p.line or 0, p.field))) from None
     if problems:
         raise ProfileError(problems)
