@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from .errors import PlanningError
-from .fiscal import FIRST_YEAR, LAST_YEAR
+from .fiscal import FIRST_YEAR, LAST_YEAR, DateRange, public_holidays
 from .profiles import Profile, VendorProfile
 from .rules import (
     AgendaItem,
@@ -170,6 +170,17 @@ def rule_packs_for(vendor: VendorProfile, extra: list[Path] | tuple[Path, ...] =
     return list(_cached_packs(locations))
 
 
+@lru_cache(maxsize=256)
+def _holidays(country: str, subdivision: str | None, span: DateRange) -> tuple[tuple[str, date], ...]:
+    return tuple(public_holidays(country, subdivision, span))
+
+
+def holidays_for(profiles: list[Profile], year: int, span: DateRange) -> dict[str, list[tuple[str, date]]]:
+    """Public holidays of each profile's country (and subdivision) in `span`, keyed by profile id."""
+    wide = DateRange(span.start - timedelta(days=100), span.end + timedelta(days=100))
+    return {p.id: list(_holidays(p.country, p.subdivision, wide)) for p in profiles if p.country}
+
+
 def plan_partnership(vendor: VendorProfile, partner: Profile, *, as_of: date, fiscal_year: int | None = None,
                      rule_packs: list[LoadedPack] | None = None,
                      holidays: dict[str, list[tuple[str, date]]] | None = None) -> Plan:
@@ -181,7 +192,10 @@ def plan_partnership(vendor: VendorProfile, partner: Profile, *, as_of: date, fi
     if not FIRST_YEAR + 2 <= year <= LAST_YEAR - 2:
         raise PlanningError(f"fiscal year {year} is outside the supported range")
     packs = rule_packs_for(vendor) if rule_packs is None else rule_packs
-    vendor_side, partner_side = Side.from_profile(vendor), Side.from_profile(partner)
+    if holidays is None:
+        holidays = holidays_for([vendor, partner], year, Side.from_profile(vendor).calendar.year(year).span)
+    vendor_side = Side.from_profile(vendor, holidays.get(vendor.id, ()))
+    partner_side = Side.from_profile(partner, holidays.get(partner.id, ()))
     facts = compute_facts(vendor, partner, year, holidays)
     options = mop_options(vendor_side, partner_side, year)
     weights = vendor.scoring_weights.model_dump()

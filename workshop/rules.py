@@ -44,15 +44,18 @@ class Side:
     urgency_window_weeks: int
     planning_month: int | None
     blackouts: tuple[tuple[str, object, object], ...]
+    holidays: frozenset[date] = frozenset()
+    """Public holidays: no MOP period should end on one."""
 
     @classmethod
-    def from_profile(cls, profile: Profile) -> Side:
+    def from_profile(cls, profile: Profile, holidays: Iterable[tuple[str, date]] = ()) -> Side:
         return cls(
             name=profile.name,
             calendar=calendar_for(profile.fiscal_calendar),
             urgency_window_weeks=profile.urgency_window_weeks,
             planning_month=profile.planning.annual_planning_month,
             blackouts=tuple((b.name, b.start, b.end) for b in profile.blackouts),
+            holidays=frozenset(day for _, day in holidays),
         )
 
     def blackout_ranges(self, span: DateRange) -> list[tuple[str, DateRange]]:
@@ -145,7 +148,8 @@ def shared_commit_date(vendor: Side, partner: Side, pair: QuarterPair) -> date:
     """The best mutual quarter-end for one pair of quarters.
 
     Candidates are the days inside both sides' current quarters (a deal closed by then counts for
-    both). Among them, prefer a working day outside every blackout, then the day on which the side
+    both). Among them, prefer a working day (no weekend, public holiday or blackout of either
+    side), then the day on which the side
     under less pressure is under the most, then the later day.
     """
     both = pair.vendor.span.overlap(pair.partner.span)
@@ -154,7 +158,8 @@ def shared_commit_date(vendor: Side, partner: Side, pair: QuarterPair) -> date:
     closed = [r for _, r in vendor.blackout_ranges(window) + partner.blackout_ranges(window)]
 
     def merit(day: date) -> tuple[bool, float, date]:
-        workable = day.weekday() < 5 and not any(day in r for r in closed)
+        workable = (day.weekday() < 5 and day not in vendor.holidays and day not in partner.holidays
+                    and not any(day in r for r in closed))
         return (workable, round(min(vendor.pressure(day), partner.pressure(day)), 2), day)
 
     days = [both.start + timedelta(days=i) for i in range(both.days)]
@@ -247,7 +252,9 @@ def score_options(options: list[Option], vendor: Side, partner: Side, year: int,
         option.factors = {
             "urgency_overlap": round(mean(min(vendor.pressure(d), partner.pressure(d)) for d in ends), 3),
             "planning_alignment": round(mean(served), 3),
-            "collisions": round(1 - sum(any(r.overlaps(b) for b in closed) for r in run_ups) / len(run_ups), 3),
+            "collisions": round(1 - sum(
+                any(r.overlaps(b) for b in closed) or r.end in vendor.holidays or r.end in partner.holidays
+                for r in run_ups) / len(run_ups), 3),
             "complexity": SIMPLICITY[option.strategy],
         }
         option.score = round(100 * sum(weights[k] * v for k, v in option.factors.items()) / total_weight, 1)
@@ -324,7 +331,7 @@ class CollisionFact(_Fact):
 
     kind: Literal["holiday", "blackout", "absence"]
     owner: str
-    """Whose holiday, blackout or absence it is (a company or a person)."""
+    """Whose it is: a company (blackout), a person (absence) or a country code such as `DE-NW` (holiday)."""
     name: str
     start: date
     end: date
@@ -436,17 +443,23 @@ def _windows(side: Side, span: DateRange) -> list[tuple[Quarter, DateRange]]:
 
 def _collisions(vendor_profile: Profile, partner_profile: Profile, vendor: Side, partner: Side,
                 span: DateRange, holidays: dict[str, list[tuple[str, date]]]) -> list[CollisionFact]:
-    events: list[tuple[str, str, str, DateRange]] = []  # kind, owner, name, range
+    events: list[tuple[str, str, str, DateRange, bool]] = []  # kind, owner, name, range, is the vendor's
     for profile, side in ((vendor_profile, vendor), (partner_profile, partner)):
-        events += [("blackout", profile.name, name, r) for name, r in side.blackout_ranges(span)]
-        events += [("holiday", profile.name, name, DateRange(day, day)) for name, day in holidays.get(profile.id, [])]
+        mine = side is vendor
+        region = "-".join(filter(None, [profile.country, profile.subdivision]))
+        events += [("blackout", profile.name, name, r, mine) for name, r in side.blackout_ranges(span)]
+        events += [("holiday", region, name, DateRange(day, day), mine) for name, day in holidays.get(profile.id, [])]
         for contact in profile.contacts:
-            events += [("absence", contact.name, f"{contact.name} away", r)
+            events += [("absence", contact.name, f"{contact.name} away", r, mine)
                        for r in clip([DateRange(a.start, a.end) for a in contact.away], span)]
     found = []
     for owner_side in (vendor, partner):
         for quarter, window in _windows(owner_side, span):
-            for kind, owner, name, when in events:
+            for kind, owner, name, when, vendors in events:
+                # The vendor's own public holidays matter in its own closing weeks only; everything
+                # on the partner's side, and every blackout or absence, matters in both sides' weeks.
+                if kind == "holiday" and vendors and owner_side is not vendor:
+                    continue
                 overlap = when.overlap(window)
                 if overlap:
                     found.append(CollisionFact(kind=kind, owner=owner, name=name, start=when.start, end=when.end,
