@@ -152,6 +152,12 @@ def build(target: Path) -> None:
         _font(running, 7.5, color=MUTED)
         _spacing(running, 0, 0)
     styles["Header"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    for name in ("Header", "Footer"):
+        # The writer sets one right-aligned tab at the text width; the template's own centre and
+        # right tabs (for Letter paper) would catch the text first.
+        ppr = styles[name].element.get_or_add_pPr()
+        for tabs in ppr.findall(qn("w:tabs")):
+            ppr.remove(tabs)
     _table_style(document)
 
     # An empty body: the DOCX writer keeps only the styles and the section settings.

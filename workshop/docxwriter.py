@@ -146,12 +146,28 @@ class _Writer:
 
     def list(self, element, container) -> None:
         style = "List Number" if element.tag == "ol" else "List Bullet"
+        restart = self._restarted_numbering() if element.tag == "ol" else None
         for item in element:
             if not isinstance(item.tag, str):
                 continue
             if item.tag != "li":
                 raise _unsupported(item)
-            _add_inline(container.add_paragraph(style=style), item)
+            paragraph = container.add_paragraph(style=style)
+            if restart is not None:
+                num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+                num_pr.get_or_add_ilvl().val = 0
+                num_pr.get_or_add_numId().val = restart
+            _add_inline(paragraph, item)
+
+    def _restarted_numbering(self) -> int:
+        """A new numbering instance of the List Number style that starts again at 1, so each <ol> counts from 1."""
+        numbering = self.document.part.numbering_part.numbering_definitions._numbering
+        style_num = self.document.styles["List Number"].element.pPr.numPr.numId.val
+        abstract = numbering.num_having_numId(style_num).abstractNumId.val
+        num = numbering.add_num(abstract)
+        override = num.add_lvlOverride(ilvl=0)
+        override.add_startOverride(1)
+        return num.numId
 
     def table(self, element, container) -> None:
         rows = []  # (is_header, [cells])
@@ -175,6 +191,12 @@ class _Writer:
         columns = max(len(cells) for _, cells in rows)
         table = container.add_table(rows=0, cols=columns)
         table.style = self.document.styles["Workshop Table"]
+        # The style tints the first row; only a real header row (<thead>) should look like one.
+        look = OxmlElement("w:tblLook")
+        look.set(qn("w:firstRow"), "1" if rows[0][0] else "0")
+        for flag in ("lastRow", "firstColumn", "lastColumn", "noHBand", "noVBand"):
+            look.set(qn(f"w:{flag}"), "0")
+        table._tbl.tblPr.append(look)
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         width = OxmlElement("w:tblW")
         width.set(qn("w:w"), "5000")
