@@ -11,9 +11,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
+
 
 import workshop
 from workshop.cli import cli
+
+# Machines here are shared: a property must not fail because one example ran slowly.
+settings.register_profile("workshop", deadline=None, derandomize=False)
+settings.load_profile("workshop")
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "partner_profiles"
