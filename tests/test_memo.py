@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import pytest
 
@@ -44,7 +45,8 @@ def test_memo_docx_says_what_the_pdf_says(memos, partner):
     assert plan.partner.name in text and plan.vendor.name in text
     for period in plan.recommended_option.periods:
         assert f"{period.name} {longdate(period.start)} {longdate(period.end)}" in text
-    for phrase in ("Mutual Operating Period Agreement", "Review cadence", "Signatures", plan.recommendation):
+    for phrase in ("Mutual Operating Period Agreement", "Commitments and review", "Signatures",
+                   plan.recommended_option.title, *(c.text[1:] for c in plan.commitments)):
         assert phrase in text and phrase in pdf_text(files["pdf"])
     for signatory in plan.vendor.signatories + plan.partner.signatories:
         assert f"Signature · {signatory.name}, {signatory.title}" in text
@@ -58,6 +60,12 @@ def test_memo_docx_uses_named_styles_and_repeating_header_row(memos):
     assert "<w:tblHeader/>" in xml
     footer = docx_part(files["docx"], "word/footer1.xml")
     assert "PAGE" in footer and "NUMPAGES" in footer
+
+
+def test_memo_is_neutral_no_internal_scores(memos):
+    for plan, files in memos.values():
+        text = pdf_text(files["pdf"])
+        assert "of 100" not in text and "score" not in text.lower()
 
 
 def test_memo_metadata(memos):
@@ -91,6 +99,33 @@ def test_memo_letter_paper_one_page_with_long_name(vendor, theme):
 
     box = PdfReader(BytesIO(files["pdf"])).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_memo_one_page_with_eight_periods_and_four_signatories(vendor, theme, paper):
+    partner = Profile.model_validate({
+        "name": "Consolidated Regional Systems Integration and Managed Services Holdings International Ltd",
+        "fiscal_calendar": {"type": "monthly", "first_month": 4},
+        "planning": {"annual_planning_month": 1, "plan_lock_month": 3},
+        "contacts": [{"name": f"Alexandra Montgomery-Whitfield {i}", "title": "Senior Director, Partnerships and Alliances",
+                      "signatory": True} for i in range(3)],
+    })
+    plan = workshop.plan_partnership(vendor, partner, as_of=AS_OF)
+    option = plan.recommended_option
+    halves = []
+    for period in option.periods:  # split every period in two: eight periods
+        middle = period.start + (period.end - period.start) / 2
+        halves += [period.model_copy(update={"name": f"{period.name}a", "end": middle}),
+                   period.model_copy(update={"name": f"{period.name}b", "start": middle + timedelta(days=1)})]
+    options = [o.model_copy(update={"periods": halves}) if o is option else o for o in plan.options]
+    plan = plan.model_copy(update={"options": options})
+    assert len(plan.recommended_option.periods) == 8
+    assert len(plan.vendor.signatories) + len(plan.partner.signatories) == 4
+    files = workshop.render_memo(plan, theme, paper=paper, formats=["pdf"])
+    assert pdf_pages(files["pdf"]) == 1
+    text = pdf_text(files["pdf"])
+    for period in plan.recommended_option.periods:
+        assert f"{period.name} {longdate(period.start)} {longdate(period.end)}" in text
 
 
 def test_memo_pdf_is_reproducible(memos, vendor, theme):

@@ -15,6 +15,7 @@ from .fiscal import FIRST_YEAR, LAST_YEAR, DateRange, public_holidays
 from .profiles import Profile, VendorProfile
 from .rules import (
     AgendaItem,
+    Commitment,
     Facts,
     Finding,
     LoadedPack,
@@ -23,6 +24,7 @@ from .rules import (
     apply_rules,
     build_agenda,
     compute_facts,
+    draft_commitments,
     load_rule_packs,
     mop_options,
     recommend,
@@ -108,6 +110,8 @@ class Plan(_Model):
     vendor: Party
     partner: Party
     review_cadence: str
+    commitments: list[Commitment]
+    """What each side undertakes in the agreement memo, dated from the recommended MOP."""
     facts: Facts
     options: list[MopOption]
     recommended: str
@@ -222,6 +226,7 @@ def plan_partnership(vendor: VendorProfile, partner: Profile, *, as_of: date, fi
         vendor=_party(vendor),
         partner=_party(partner),
         review_cadence=vendor.review_cadence,
+        commitments=draft_commitments(facts, [p.end for p in chosen.periods], vendor_side, partner_side),
         facts=facts,
         options=mop,
         recommended=best.strategy,

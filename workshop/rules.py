@@ -787,3 +787,45 @@ def build_agenda(questions: list[Question], minutes: int) -> list[AgendaItem]:
                                  start_minute=clock, questions=by_section[section.id]))
         clock += length
     return agenda
+
+
+# --- commitments -----------------------------------------------------------------------------------
+
+class Commitment(_Fact):
+    """Something one side (or both) undertakes in the agreement memo."""
+
+    party: Literal["vendor", "partner", "both"]
+    text: str
+
+
+def _working_days_before(day: date, count: int, closed: frozenset[date]) -> date:
+    while count:
+        day -= timedelta(days=1)
+        if day.weekday() < 5 and day not in closed:
+            count -= 1
+    return day
+
+
+def draft_commitments(facts: Facts, period_ends: list[date], vendor: Side, partner: Side) -> list[Commitment]:
+    """The commitments a MOP agreement usually carries, dated from the proposed periods."""
+    closed = vendor.holidays | partner.holidays
+    forecast_days = [_working_days_before(end, 5, closed) for end in period_ends]
+    dates = ", ".join(f"{d.day} {MONTHS[d.month - 1][:3]}" for d in forecast_days)
+    commitments = [
+        Commitment(party="partner", text=f"Share a committed forecast for each MOP period five working days before "
+                                         f"it ends ({dates})."),
+        Commitment(party="vendor", text="Decide deal registrations and special pricing for committed deals within "
+                                        "two working days, and before the MOP period ends."),
+        Commitment(party="both", text="Review the joint pipeline together in the last two weeks of every MOP period "
+                                      "and agree the next period's top deals."),
+    ]
+    # Worded for the memo, which names the parties once ("the Vendor", "the Partner").
+    if facts.vendor.annual_planning_month:
+        commitments.append(Commitment(
+            party="vendor", text=f"Invite the Partner to its annual planning in "
+                                 f"{MONTHS[facts.vendor.annual_planning_month - 1]}."))
+    if facts.partner.annual_planning_month:
+        commitments.append(Commitment(
+            party="partner", text=f"Invite the Vendor to its annual planning in "
+                                  f"{MONTHS[facts.partner.annual_planning_month - 1]}."))
+    return commitments
