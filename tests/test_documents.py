@@ -7,7 +7,8 @@ import re
 import pytest
 
 import workshop
-from workshop.documents import longdate, render_html
+from workshop.documents import render_html
+from workshop.formatting import long_date as longdate
 
 from .conftest import AS_OF, EXAMPLES, docx_part, docx_text, normalise, pdf_pages, pdf_text
 
@@ -91,3 +92,19 @@ def test_documents_briefing_names_deal_at_risk_and_scores(rendered):
     assert "At risk: Théo Lefèvre away" in text
     for option in plan.options:
         assert f"{option.score:.1f}" in text
+
+
+def test_documents_vendor_locale_formats_dates_and_money(vendor, theme):
+    german = vendor.model_copy(update={"locale": "de_DE"})
+    plan = workshop.plan_partnership(german, workshop.load_profile(EXAMPLES / "rheinwerk.yaml"), as_of=AS_OF)
+    files = workshop.render_document(plan, "briefing", theme)
+    for text in (pdf_text(files["pdf"]), docx_text(files["docx"])):
+        assert "26. November 2026" in text
+        assert "240.000 €" in text
+    assert '<html lang="de-DE">' in render_html(plan, "briefing", theme)
+
+
+def test_documents_unknown_locale_is_a_profile_error(write):
+    path = write("vendor.yaml", "name: V\nfiscal_calendar: {first_month: 2}\nlocale: xx_YY\n")
+    with pytest.raises(workshop.ProfileError, match=r"vendor.yaml:3: locale: unknown locale 'xx_YY'"):
+        workshop.load_vendor(path)

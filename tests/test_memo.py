@@ -9,7 +9,8 @@ import pytest
 
 import workshop
 from workshop.docxwriter import html_to_docx
-from workshop.documents import longdate, render_html
+from workshop.documents import render_html
+from workshop.formatting import long_date as longdate
 from workshop.profiles import Profile
 
 from .conftest import AS_OF, EXAMPLES, docx_part, docx_text, pdf_pages, pdf_text

@@ -14,6 +14,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .errors import RenderError
+from .formatting import jinja_filters
 from .plan import Plan
 
 log = logging.getLogger(__name__)
@@ -35,21 +36,6 @@ def builtin_theme_dir() -> Path:
         if (candidate / "base.html").is_file():
             return candidate
     raise RenderError(f"the built-in templates are missing (looked in {here / 'templates'} and {here.parent / 'templates'})")
-
-
-def longdate(day: date) -> str:
-    """31 March 2027."""
-    return f"{day.day} {day:%B %Y}"
-
-
-def shortdate(day: date) -> str:
-    """31 Mar 2027."""
-    return f"{day.day} {day:%b %Y}"
-
-
-def monthyear(day: date) -> str:
-    """November 2026."""
-    return f"{day:%B %Y}"
 
 
 def add_minutes(clock: str, minutes: int) -> str:
@@ -99,13 +85,8 @@ class Theme:
             trim_blocks=False,
             lstrip_blocks=False,
         )
-        from .rules import MONTHS
-
-        env.filters.update(
-            longdate=longdate, shortdate=shortdate, monthyear=monthyear, add_minutes=add_minutes,
-            month_name=lambda m: MONTHS[int(m) - 1],
-            money=lambda amount, currency="": f"{currency} {amount:,.0f}".strip(),
-        )
+        env.filters.update(jinja_filters())  # dates, months and money in the plan's locale
+        env.filters["add_minutes"] = add_minutes
         return env
 
     @cached_property
@@ -142,7 +123,7 @@ class Theme:
         return self.find("reference.docx")
 
 
-def render_html(plan: Plan, document: str, theme: Theme, *, lang: str = "en") -> str:
+def render_html(plan: Plan, document: str, theme: Theme) -> str:
     """Render one document of a Plan to HTML with its template."""
     template_name, title, _ = DOCUMENTS[document]
     extra = {}
@@ -152,7 +133,8 @@ def render_html(plan: Plan, document: str, theme: Theme, *, lang: str = "en") ->
         extra["chart"] = year_chart_data_uri(plan)
     try:
         template = theme.environment.get_template(template_name)
-        return template.render(plan=plan, document_title=title, lang=lang, **extra)
+        return template.render(plan=plan, document_title=title, lang=plan.locale.replace("_", "-"),
+                               locale=plan.locale, **extra)
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}") from None
     except jinja2.TemplateError as exc:

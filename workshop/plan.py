@@ -105,6 +105,8 @@ class Plan(_Model):
 
     as_of: date
     """The date the plan was made for (the --date option); documents carry it, never today's date."""
+    locale: str
+    """Locale for dates and money in documents, from vendor.yaml (e.g. `en_GB`, `de_DE`)."""
     fiscal_year: int
     """The vendor fiscal year being planned."""
     vendor: Party
@@ -218,10 +220,12 @@ def plan_partnership(vendor: VendorProfile, partner: Profile, *, as_of: date, fi
     context = {
         "facts": facts_dict, "vendor": facts_dict["vendor"], "partner": facts_dict["partner"],
         "recommended": chosen.model_dump(), "runner_up": runner_up.model_dump(), "recommendation": reason,
+        "locale": vendor.locale,
     }
     findings, questions = apply_rules(packs, context)
     return Plan(
         as_of=as_of,
+        locale=vendor.locale,
         fiscal_year=year,
         vendor=_party(vendor),
         partner=_party(partner),

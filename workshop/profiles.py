@@ -293,10 +293,24 @@ class ScoringWeights(_Model):
 class VendorProfile(Profile):
     """The vendor's own profile (the user's company): a profile plus document settings."""
 
+    @field_validator("locale", check_fields=False)
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        from .formatting import parse_locale
+
+        parse_locale(value)
+        return value
+
     paper: Literal["a4", "letter"] = "a4"
     """Paper size of PDF documents."""
     review_cadence: str = "Monthly pipeline review; joint business review at the end of each MOP period"
     """How often both sides review progress against the agreement, as printed in the memo."""
+    locale: str = "en_GB"
+    """Locale for dates, months and money in documents, e.g. `en_GB`, `en_US`, `de_DE`, `ja_JP`."""
+    logo: str | None = None
+    """Logo image (PNG, JPEG or SVG) for the running header, relative to this file."""
+    templates: list[str] = []
+    """Template folders searched before the built-in theme, relative to this file (like --templates)."""
     session_minutes: int = Field(default=90, ge=30, le=480)
     """Length of the joint planning session; the agenda's sections share it."""
     scoring_weights: ScoringWeights = ScoringWeights()

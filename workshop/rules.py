@@ -14,6 +14,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import ProfileError, RuleError
+from .formatting import jinja_filters
 from .fiscal import DateRange, FiscalCalendar, Quarter, calendar_for, clip, recurring_ranges
 from .profiles import Profile, load_model
 
@@ -681,13 +682,8 @@ def rule_pack_files(locations: Iterable[Path]) -> list[Path]:
 
 def _rule_environment() -> ImmutableSandboxedEnvironment:
     env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
-    env.filters.update(
-        longdate=lambda d: f"{d.day} {MONTHS[d.month - 1]} {d.year}",
-        daymonth=lambda d: f"{d.day} {MONTHS[d.month - 1]}",
-        month_name=lambda m: MONTHS[int(m) - 1],
-        money=lambda amount, currency="": f"{currency} {amount:,.0f}".strip(),
-        plural=lambda n, word: f"{n} {word}" + ("" if n == 1 else "s"),
-    )
+    env.filters.update(jinja_filters())  # dates, months and money in the vendor's locale
+    env.filters["plural"] = lambda n, word: f"{n} {word}" + ("" if n == 1 else "s")
     return env
 
 

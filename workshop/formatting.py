@@ -1,0 +1,80 @@
+"""Dates, months and money formatted for a locale with Babel (`locale:` in vendor.yaml; en_GB by default).
+
+Used as Jinja2 filters by both rule texts and document templates, which pass the locale in their
+context, so a German vendor gets "31. März 2027" and "920.000 €" everywhere.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_skeleton, get_month_names
+from babel.numbers import format_currency
+from jinja2 import pass_context
+
+DEFAULT_LOCALE = "en_GB"
+
+
+@lru_cache(maxsize=32)
+def parse_locale(name: str) -> Locale:
+    """A Babel locale from `en_GB`, `de-DE` or `ja`; ValueError for an unknown one."""
+    try:
+        return Locale.parse(name.replace("-", "_"))
+    except (UnknownLocaleError, ValueError) as exc:
+        raise ValueError(f"unknown locale {name!r} (examples: en_GB, en_US, de_DE, fr_FR, ja_JP)") from exc
+
+
+def long_date(day: date, locale: str = DEFAULT_LOCALE) -> str:
+    """31 March 2027 / March 31, 2027 / 31. März 2027."""
+    return format_date(day, "long", locale=parse_locale(locale))
+
+
+def short_date(day: date, locale: str = DEFAULT_LOCALE) -> str:
+    """31 Mar 2027."""
+    return format_skeleton("yMMMd", day, locale=parse_locale(locale))
+
+
+def day_month(day: date, locale: str = DEFAULT_LOCALE) -> str:
+    """31 March."""
+    return format_skeleton("MMMMd", day, locale=parse_locale(locale))
+
+
+def month_year(day: date, locale: str = DEFAULT_LOCALE) -> str:
+    """November 2026."""
+    return format_skeleton("yMMMM", day, locale=parse_locale(locale))
+
+
+def month_name(month: int, locale: str = DEFAULT_LOCALE) -> str:
+    """March."""
+    return get_month_names("wide", locale=parse_locale(locale))[int(month)]
+
+
+def money(amount: float, currency: str, locale: str = DEFAULT_LOCALE) -> str:
+    """€920,000 / 920.000 € / ¥48,000,000: whole units in the locale's own pattern."""
+    loc = parse_locale(locale)
+    pattern = loc.currency_formats["standard"].pattern.split(";")[0]
+    whole = pattern.replace(".00", "").replace(".##", "")
+    return format_currency(round(amount), currency, format=whole, locale=loc, currency_digits=False)
+
+
+def _in_context(function):
+    @pass_context
+    def filter_(context, value, *args):
+        return function(value, *args, locale=context.get("locale", DEFAULT_LOCALE))
+
+    filter_.__doc__ = function.__doc__
+    return filter_
+
+
+def jinja_filters() -> dict:
+    """The locale-aware filters, reading `locale` from the template context."""
+    return {
+        "longdate": _in_context(long_date),
+        "shortdate": _in_context(short_date),
+        "daymonth": _in_context(day_month),
+        "monthyear": _in_context(month_year),
+        "month_name": _in_context(month_name),
+        "money": _in_context(money),
+    }
