@@ -76,9 +76,14 @@ def test_memo_metadata(memos):
     from pypdf import PdfReader
 
     plan, files = memos["sakura"]
-    info = PdfReader(BytesIO(files["pdf"])).metadata
+    reader = PdfReader(BytesIO(files["pdf"]))
+    info = reader.metadata
     assert info.title == "Mutual Operating Period Agreement"
     assert info.author == plan.vendor.name
+    assert info.subject == f"Mutual Operating Period Agreement: {plan.vendor.name} and {plan.partner.name}, FY2028"
+    assert "mutual operating period" in info["/Keywords"]
+    assert info["/CreationDate"] == "D:20261126"
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
     props = docx.Document(BytesIO(files["docx"])).core_properties
     assert props.author == plan.vendor.name
     assert props.created.date() == AS_OF
@@ -176,3 +181,46 @@ def test_user_template_overrides_one_block(vendor, tmp_path):
     files = workshop.render_memo(plan, theme)
     assert "Confidential" in pdf_text(files["pdf"])
     assert "Confidential" in docx_text(files["docx"])
+
+
+def test_memo_pdf_variant_passes_through(vendor):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    plan = workshop.plan_partnership(vendor, workshop.load_profile(EXAMPLES / "sakura.yaml"), as_of=AS_OF)
+    pdf = workshop.render_memo(plan, workshop.Theme(pdf_variant="pdf/ua-1"), formats=["pdf"])["pdf"]
+    root = PdfReader(BytesIO(pdf)).trailer["/Root"]
+    assert "/StructTreeRoot" in root and "/Metadata" in root  # tagged, with XMP metadata
+
+
+def test_memo_vendor_logo_and_templates_from_vendor_yaml(tmp_path, write):
+    from PIL import Image
+
+    Image.new("RGB", (40, 40), (15, 76, 129)).save(tmp_path / "logo.png")
+    write("brand/memo.html", '{% extends "builtin/memo.html" %}{% block parties %}<p>Brand terms apply.</p>{% endblock %}')
+    vendor_file = write("vendor.yaml", """
+        name: Halcyon Cloud Software
+        fiscal_calendar: {first_month: 2}
+        logo: logo.png
+        templates: [brand]
+    """)
+    vendor = workshop.load_vendor(vendor_file)
+    theme = workshop.theme_for(vendor)
+    plan = workshop.plan_partnership(vendor, workshop.load_profile(EXAMPLES / "sakura.yaml"), as_of=AS_OF)
+    files = workshop.render_memo(plan, theme)
+    assert "Brand terms apply." in pdf_text(files["pdf"]) and "Brand terms apply." in docx_text(files["docx"])
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    assert len(PdfReader(BytesIO(files["pdf"])).pages[0].images) == 1
+    assert "<pic:pic" in docx_part(files["docx"], "word/header1.xml")
+
+
+def test_memo_missing_logo_is_a_clear_error(write):
+    vendor_file = write("vendor.yaml", "name: V\nfiscal_calendar: {first_month: 2}\nlogo: nowhere.png\n")
+    vendor = workshop.load_vendor(vendor_file)
+    plan = workshop.plan_partnership(vendor, workshop.load_profile(EXAMPLES / "sakura.yaml"), as_of=AS_OF)
+    with pytest.raises(workshop.RenderError, match="nowhere.png: cannot read logo"):
+        workshop.render_memo(plan, workshop.theme_for(vendor))

@@ -4,7 +4,7 @@ calendars, drafted, scored and rendered as PDF and Word.
 This package is the public API; the CLI is a thin shell over exactly these names.
 """
 
-from .documents import Theme, render_document, render_html, render_memo
+from .documents import Theme, render_document, render_html, render_memo, theme_for
 from .errors import PlanningError, Problem, ProfileError, ProfileNotFound, RenderError, WorkshopError
 from .fiscal import (
     DateRange,
@@ -35,5 +35,6 @@ __all__ = [
     "ProfileNotFound", "RenderError", "Theme", "VendorProfile", "WorkshopError", "build_batch",
     "build_documents", "calendar_for", "default_fiscal_year", "find_vendor_file", "load_profile",
     "load_vendor", "plan_partnership", "plan_schema", "profile_files", "profile_schema",
-    "render_document", "render_html", "render_memo", "public_holidays", "resolve_partner", "WeeklyCalendar", "write_atomic",
+    "render_document", "render_html", "render_memo", "public_holidays", "resolve_partner", "theme_for",
+    "WeeklyCalendar", "write_atomic",
 ]

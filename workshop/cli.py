@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .documents import FORMATS, Theme
+from .documents import FORMATS, PDF_VARIANTS, Theme, theme_for
 from .errors import ProfileError, WorkshopError
 from .fiscal import FiscalYear, calendar_for
 from .kits import build_batch
@@ -271,9 +271,11 @@ def _document_command(document: str, summary: str, details: str):
     @click.option("--templates", "template_dirs", multiple=True,
                   type=click.Path(file_okay=False, exists=True, path_type=Path),
                   help="A folder of templates searched before the built-in theme (repeatable).")
+    @click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), metavar="VARIANT",
+                  help="Archival or accessible PDF: pdf/a-1b … pdf/a-4u, pdf/ua-1, pdf/ua-2 (passed to WeasyPrint).")
     def command(partners: tuple[str, ...], all_partners: bool, profiles_dir: Path, vendor_file: Path | None,
                 as_of: date, fiscal_year: int | None, formats: tuple[str, ...], out: Path, paper: str | None,
-                template_dirs: tuple[Path, ...]) -> None:
+                template_dirs: tuple[Path, ...], pdf_variant: str | None) -> None:
         if all_partners == bool(partners):
             raise click.UsageError("name one or more PARTNERS, or pass --all (not both)")
         files = profile_files(profiles_dir) if all_partners else [resolve_partner(p, profiles_dir) for p in partners]
@@ -283,7 +285,8 @@ def _document_command(document: str, summary: str, details: str):
         if vendor_file is None and any(f.parent.resolve() != files[0].parent.resolve() for f in files):
             raise click.UsageError("partners come from different folders; pass --vendor FILE")
         results = build_batch(files, vendor, out, as_of=as_of, fiscal_year=fiscal_year, formats=formats,
-                              paper=paper, theme=Theme(list(template_dirs)), documents=(document,))
+                              paper=paper, theme=theme_for(vendor, template_dirs, pdf_variant=pdf_variant),
+                              documents=(document,))
         failed = _report(results, len(files))
         sys.exit(EXIT_FAILED if failed else EXIT_OK)
 

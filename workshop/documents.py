@@ -3,6 +3,7 @@ and HTML to DOCX (python-docx, via workshop.docxwriter)."""
 
 from __future__ import annotations
 
+import base64
 import logging
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,6 +17,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from .errors import RenderError
 from .formatting import jinja_filters
 from .plan import Plan
+from .profiles import VendorProfile
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +29,7 @@ DOCUMENTS = {
 }
 FORMATS = ("pdf", "docx")
 PAPER_SIZES = {"a4": ("210mm", "297mm"), "letter": ("8.5in", "11in")}
+PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u", "pdf/ua-1", "pdf/ua-2")
 
 
 def builtin_theme_dir() -> Path:
@@ -54,6 +57,25 @@ class Theme:
     """
 
     user_dirs: list[Path] = field(default_factory=list)
+    logo: Path | None = None
+    """The vendor's logo for the running header (an explicitly configured file, outside the theme)."""
+    pdf_variant: str | None = None
+    """A WeasyPrint PDF variant such as `pdf/a-3b` or `pdf/ua-1` (None: plain PDF)."""
+
+    @cached_property
+    def logo_data_uri(self) -> str | None:
+        """The logo as a data: URI, so documents embed it without reaching the file system."""
+        if self.logo is None:
+            return None
+        kinds = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
+        kind = kinds.get(self.logo.suffix.lower())
+        if kind is None:
+            raise RenderError(f"{self.logo}: logo must be a PNG, JPEG or SVG file")
+        try:
+            data = self.logo.read_bytes()
+        except OSError as exc:
+            raise RenderError(f"{self.logo}: cannot read logo: {exc.strerror or exc}") from None
+        return f"data:{kind};base64," + base64.b64encode(data).decode("ascii")
 
     @cached_property
     def search_path(self) -> list[Path]:
@@ -123,6 +145,14 @@ class Theme:
         return self.find("reference.docx")
 
 
+def theme_for(vendor: VendorProfile, template_dirs: Iterable[Path] = (), *, pdf_variant: str | None = None) -> Theme:
+    """The theme a vendor's documents use: --templates folders, then vendor.yaml's `templates`,
+    then the built-in theme; the logo from vendor.yaml. Paths in vendor.yaml are relative to it."""
+    base = vendor._source.parent if vendor._source else Path.cwd()
+    folders = [Path(p) for p in template_dirs] + [base / p for p in vendor.templates]
+    return Theme(folders, logo=(base / vendor.logo) if vendor.logo else None, pdf_variant=pdf_variant)
+
+
 def render_html(plan: Plan, document: str, theme: Theme) -> str:
     """Render one document of a Plan to HTML with its template."""
     template_name, title, _ = DOCUMENTS[document]
@@ -134,7 +164,7 @@ def render_html(plan: Plan, document: str, theme: Theme) -> str:
     try:
         template = theme.environment.get_template(template_name)
         return template.render(plan=plan, document_title=title, lang=plan.locale.replace("_", "-"),
-                               locale=plan.locale, **extra)
+                               locale=plan.locale, logo=theme.logo_data_uri, **extra)
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}") from None
     except jinja2.TemplateError as exc:
@@ -154,7 +184,8 @@ def html_to_pdf(html: str, theme: Theme, *, paper: str = "a4") -> bytes:
 
     base = str(theme.search_path[-1]) + "/"
     document = HTML(string=html, base_url=base, url_fetcher=theme.url_fetcher)
-    return document.write_pdf(stylesheets=[theme.stylesheet, _page_css(paper)])
+    options = {"pdf_variant": theme.pdf_variant} if theme.pdf_variant else {}
+    return document.write_pdf(stylesheets=[theme.stylesheet, _page_css(paper)], **options)
 
 
 def count_pdf_pages(html: str, theme: Theme, *, paper: str = "a4") -> int:

@@ -76,9 +76,14 @@ def _add_image(paragraph, element) -> None:
     if not source.startswith("data:image/") or ";base64," not in source:
         raise RenderError(f"<img> (line {element.sourceline}): only data:image/...;base64 sources are supported in DOCX output")
     data = base64.b64decode(source.split(";base64,", 1)[1])
-    section = paragraph.part.document.sections[0]
-    width = section.page_width - section.left_margin - section.right_margin
-    picture = paragraph.add_run().add_picture(io.BytesIO(data), width=width)
+    if source.startswith("data:image/svg"):
+        raise RenderError(f"<img> (line {element.sourceline}): SVG images cannot go into DOCX; use PNG or JPEG")
+    if element.get("height"):  # CSS pixels, as in the HTML
+        picture = paragraph.add_run().add_picture(io.BytesIO(data), height=Mm(float(element.get("height")) * 25.4 / 96))
+    else:  # a figure: as wide as the text
+        section = paragraph.part.document.sections[0]
+        width = section.page_width - section.left_margin - section.right_margin
+        picture = paragraph.add_run().add_picture(io.BytesIO(data), width=width)
     description = element.get("alt") or ""
     picture._inline.docPr.set("descr", description)  # alt text for screen readers, as in the PDF
 
