@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 import workshop
+import workshop.documents
 from workshop.docxwriter import html_to_docx
 from workshop.documents import render_html
 from workshop.formatting import long_date as longdate
@@ -139,10 +140,12 @@ def test_memo_pdf_is_reproducible(memos, vendor, theme):
     assert workshop.render_memo(plan, theme, formats=["pdf"])["pdf"] == files["pdf"]
 
 
-def test_memo_renders_without_weasyprint_warnings(vendor, theme, caplog):
-    plan = workshop.plan_partnership(vendor, workshop.load_profile(EXAMPLES / "lumiere.yaml"), as_of=AS_OF)
+def test_documents_render_without_weasyprint_warnings(vendor, theme, caplog):
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
-        workshop.render_memo(plan, theme, formats=["pdf"])
+        for path in workshop.profile_files(EXAMPLES):
+            plan = workshop.plan_partnership(vendor, workshop.load_profile(path), as_of=AS_OF)
+            for document in workshop.documents.DOCUMENTS:
+                workshop.render_document(plan, document, theme, formats=["pdf"])
     assert [r.getMessage() for r in caplog.records] == []
 
 
