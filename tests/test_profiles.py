@@ -265,3 +265,33 @@ def test_schema_documents_every_field():
     assert schema["additionalProperties"] is False
     for name, field in schema["properties"].items():
         assert field.get("description"), f"{name} has no docstring"
+
+
+def test_profile_yaml_alias_bomb_rejected_quickly(write):
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level in range(1, 9):
+        lines.append(f"a{level}: &a{level} [" + ", ".join([f"*a{level - 1}"] * 9) + "]")
+    path = write("bomb.yaml", "\n".join(lines + ["name: x", "fiscal_calendar: {first_month: 1}"]) + "\n")
+    (message,) = problems_of(path)
+    assert "YAML too large" in message and str(path) in message
+
+
+def test_profile_deep_nesting_rejected(write):
+    yaml_path = write("deep.yaml", "name: x\nfiscal_calendar: {first_month: 1}\nnotes: " + "[" * 300 + "]" * 300 + "\n")
+    assert "nested too deeply" in problems_of(yaml_path)[0]
+    json_path = write("deep.json", '{"name": "x", "notes": ' + "[" * 5000 + "]" * 5000 + "}")
+    assert "nested too deeply" in problems_of(json_path)[0]
+
+
+def test_profile_python_tags_are_not_executed(write, tmp_path):
+    marker = tmp_path / "pwned"
+    path = write("tag.yaml", f'name: !!python/object/apply:os.system ["touch {marker}"]\nfiscal_calendar: {{}}\n')
+    (message,) = problems_of(path)
+    assert "malformed YAML: could not determine a constructor" in message
+    assert not marker.exists()
+
+
+def test_profile_huge_file_rejected(write):
+    path = write("huge.yaml", "name: x\nfiscal_calendar: {}\nnotes: " + "x" * 1_100_000 + "\n")
+    (message,) = problems_of(path)
+    assert "file too large" in message

@@ -334,11 +334,19 @@ Path_ = tuple[str | int, ...]
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
+# Profiles and rule packs are small; these limits stop hostile files (alias "billion laughs",
+# megabytes of data, nesting that exhausts the stack) before they cost time or memory.
+MAX_FILE_BYTES = 1_000_000
+MAX_NODES = 50_000  # YAML nodes after expanding aliases
+MAX_DEPTH = 40
+
+
 def _read_yaml(path: Path, text: str) -> tuple[Any, dict[Path_, int], list[Problem]]:
     """Parse YAML safely, remembering the line of every key and item."""
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
+        lines, problems = _node_lines(path, node)  # before constructing: it enforces the size limits
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -347,12 +355,28 @@ def _read_yaml(path: Path, text: str) -> tuple[Any, dict[Path_, int], list[Probl
         raise ProfileError([Problem(path, f"malformed YAML: {reason}", line=line)]) from None
     except yaml.YAMLError as exc:
         raise ProfileError([Problem(path, f"malformed YAML: {exc}")]) from None
+    except RecursionError:
+        raise ProfileError([Problem(path, f"YAML nested too deeply (more than {MAX_DEPTH} levels)")]) from None
     finally:
         loader.dispose()
+    return data, lines, problems
+
+
+def _node_lines(path: Path, root: yaml.Node | None) -> tuple[dict[Path_, int], list[Problem]]:
+    """The line of every key and item, duplicate keys, and the size limits."""
     lines: dict[Path_, int] = {}
     problems: list[Problem] = []
+    count = 0
 
     def walk(node: yaml.Node, at: Path_) -> None:
+        nonlocal count
+        count += 1
+        if count > MAX_NODES:
+            raise ProfileError([Problem(path, f"YAML too large: more than {MAX_NODES} values once aliases are "
+                                              f"expanded", line=node.start_mark.line + 1)])
+        if len(at) > MAX_DEPTH:
+            raise ProfileError([Problem(path, f"YAML nested too deeply (more than {MAX_DEPTH} levels)",
+                                        line=node.start_mark.line + 1)])
         lines.setdefault(at, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             seen: set[str] = set()
@@ -367,9 +391,9 @@ def _read_yaml(path: Path, text: str) -> tuple[Any, dict[Path_, int], list[Probl
             for index, item in enumerate(node.value):
                 walk(item, at + (index,))
 
-    if node is not None:
-        walk(node, ())
-    return data, lines, problems
+    if root is not None:
+        walk(root, ())
+    return lines, problems
 
 
 def _toml_lines(text: str) -> dict[Path_, int]:
@@ -384,6 +408,16 @@ def _toml_lines(text: str) -> dict[Path_, int]:
 
 def _read_mapping(path: Path) -> tuple[Any, dict[Path_, int], list[Problem]]:
     try:
+        return _parse_file(path)
+    except RecursionError:
+        raise ProfileError([Problem(path, "nested too deeply")]) from None
+
+
+def _parse_file(path: Path) -> tuple[Any, dict[Path_, int], list[Problem]]:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ProfileError([Problem(path, f"file too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})")])
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ProfileNotFound(f"{path}: no such profile file") from None
