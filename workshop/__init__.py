@@ -4,10 +4,25 @@ calendars, drafted, scored and rendered as PDF and Word.
 This package is the public API; the CLI is a thin shell over exactly these names.
 """
 
+# Before the imports: kits fingerprints its inputs with the version, and imports it from here.
+__version__ = "0.1.0"
+
 from .documents import Theme, render_document, render_html, render_memo
 from .errors import PlanningError, Problem, ProfileError, ProfileNotFound, RenderError, WorkshopError
 from .fiscal import FiscalCalendar, calendar_for
-from .kits import PartnerResult, build_batch, build_documents, write_atomic
+from .ical import mop_calendar, mop_events
+from .kits import (
+    KitOptions,
+    PartnerResult,
+    build_batch,
+    build_documents,
+    build_kit,
+    build_partner,
+    kit_options,
+    select_shard,
+    write_atomic,
+    write_index,
+)
 from .plan import Plan, default_fiscal_year, plan_partnership, plan_schema
 from .profiles import (
     Profile,
@@ -20,12 +35,12 @@ from .profiles import (
     resolve_partner,
 )
 
-__version__ = "0.1.0"
-
 __all__ = [
-    "FiscalCalendar", "PartnerResult", "Plan", "PlanningError", "Problem", "Profile", "ProfileError",
-    "ProfileNotFound", "RenderError", "Theme", "VendorProfile", "WorkshopError", "build_batch",
-    "build_documents", "calendar_for", "default_fiscal_year", "find_vendor_file", "load_profile",
-    "load_vendor", "plan_partnership", "plan_schema", "profile_files", "profile_schema",
-    "render_document", "render_html", "render_memo", "resolve_partner", "write_atomic",
+    "FiscalCalendar", "KitOptions", "PartnerResult", "Plan", "PlanningError", "Problem", "Profile",
+    "ProfileError", "ProfileNotFound", "RenderError", "Theme", "VendorProfile", "WorkshopError",
+    "build_batch", "build_documents", "build_kit", "build_partner", "calendar_for",
+    "default_fiscal_year", "find_vendor_file", "kit_options", "load_profile", "load_vendor",
+    "mop_calendar", "mop_events", "plan_partnership", "plan_schema", "profile_files",
+    "profile_schema", "render_document", "render_html", "render_memo", "resolve_partner",
+    "select_shard", "write_atomic", "write_index",
 ]
