@@ -63,7 +63,7 @@ def ours(plan: workshop.Plan, runs: int) -> dict[str, float]:
 
     def layout():
         HTML(string=html, base_url=base, url_fetcher=theme.url_fetcher).render(
-            stylesheets=[theme.stylesheet, _page_css("a4")])
+            stylesheets=[theme.stylesheet, _page_css("a4")], font_config=theme.font_config)
 
     def document():
         html_to_pdf(render_html(plan, "memo", theme), theme)

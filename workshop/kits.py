@@ -348,8 +348,10 @@ def _process_context():
 
 def _build_all(todo: list[tuple[Path, str]], vendor: VendorProfile, out: Path, options: KitOptions,
                theme: Theme, jobs: int) -> Iterator[PartnerResult]:
+    if not todo:
+        return  # nothing to render: not even WeasyPrint's import (a second) is paid on a no-op rerun
     workers = min(jobs, len(todo))
-    if workers <= 1:
+    if workers == 1:
         warm_theme(theme)
         for partner_file, fingerprint in todo:
             yield build_partner(partner_file, vendor, out, options, fingerprint=fingerprint, theme=theme)
