@@ -91,12 +91,39 @@ def child(profiles: Path, out: Path, jobs: int, formats: str) -> None:
     }))
 
 
+def _spin(_: int) -> int:
+    total = 0
+    for i in range(3_000_000):
+        total += i * i
+    return total
+
+
+def machine_scaling() -> float:
+    """How much faster two processes run pure-Python work than one, here and now: the ceiling for --jobs 2.
+
+    Virtual machines often give less than 2x (shared or throttled cores), so the kit's speed-up is
+    best read against this figure.
+    """
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    seconds = {1: float("inf"), 2: float("inf")}
+    for _ in range(3):  # best of three: a virtual machine's cores come and go
+        for processes in (1, 2):
+            start = time.perf_counter()
+            with context.Pool(processes) as pool:
+                pool.map(_spin, range(8))
+            seconds[processes] = min(seconds[processes], time.perf_counter() - start)
+    return seconds[1] / seconds[2]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--partners", type=int, help="partners in the speed runs [default: 200, --quick: 60]")
     parser.add_argument("--formats", help="document formats [default: pdf,docx, --quick: pdf]")
     parser.add_argument("--rss-sizes", default="50,500", help="partner counts for the memory runs")
     parser.add_argument("--quick", action="store_true", help="fewer partners and PDF only")
+    parser.add_argument("--repeat", type=int, default=1, help="cold builds per --jobs value; the fastest counts")
     parser.add_argument("--child", nargs=4, metavar=("PROFILES", "OUT", "JOBS", "FORMATS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -109,8 +136,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-kit-") as tmp:
         tmp = Path(tmp)
         profiles = make_profiles(tmp / "profiles", partners)
-        one = run_build(profiles, tmp / "out-1", 1, formats)
-        two = run_build(profiles, tmp / "out-2", 2, formats)
+        print(f"  machine: 2 processes of pure Python run {machine_scaling():.2f}x faster than 1 (the ceiling)")
+
+        def cold(jobs: int) -> dict:
+            runs = []
+            for attempt in range(args.repeat):
+                shutil.rmtree(tmp / f"out-{jobs}", ignore_errors=True)
+                runs.append(run_build(profiles, tmp / f"out-{jobs}", jobs, formats))
+            return min(runs, key=lambda r: r["seconds"])
+
+        one, two = cold(1), cold(2)
         again = run_build(profiles, tmp / "out-2", 2, formats)
         assert one["built"] == two["built"] == partners and again["unchanged"] == partners, (one, two, again)
         speedup = one["seconds"] / two["seconds"]

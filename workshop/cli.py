@@ -108,6 +108,25 @@ def _vendor_for(partner_file: Path, vendor_file: Path | None):
     return load_vendor(vendor_file or find_vendor_file(partner_file.parent))
 
 
+def _partner_files(partners: tuple[str, ...], all_partners: bool, profiles_dir: Path) -> list[Path]:
+    """The profile files named by PARTNERS or --all (exactly one of them)."""
+    if all_partners == bool(partners):
+        raise click.UsageError("name one or more PARTNERS, or pass --all (not both)")
+    files = profile_files(profiles_dir) if all_partners else [resolve_partner(p, profiles_dir) for p in partners]
+    if not files:
+        raise click.UsageError(f"no partner profiles in {profiles_dir}")
+    return files
+
+
+def _vendor_file_for(files: list[Path], vendor_file: Path | None) -> Path:
+    """--vendor, else the vendor profile beside the partners, which must then share one folder."""
+    if vendor_file is not None:
+        return vendor_file
+    if any(f.parent.resolve() != files[0].parent.resolve() for f in files):
+        raise click.UsageError("partners come from different folders; pass --vendor FILE")
+    return find_vendor_file(files[0].parent)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 def validate(paths: tuple[Path, ...]) -> None:
@@ -215,14 +234,8 @@ def memo(partners: tuple[str, ...], all_partners: bool, profiles_dir: Path, vend
     whose profile is invalid is reported and skipped; the others are still written. Exits 1 if
     any partner failed.
     """
-    if all_partners == bool(partners):
-        raise click.UsageError("name one or more PARTNERS, or pass --all (not both)")
-    files = profile_files(profiles_dir) if all_partners else [resolve_partner(p, profiles_dir) for p in partners]
-    if not files:
-        raise click.UsageError(f"no partner profiles in {profiles_dir}")
-    vendor = _vendor_for(files[0], vendor_file)
-    if vendor_file is None and any(f.parent.resolve() != files[0].parent.resolve() for f in files):
-        raise click.UsageError("partners come from different folders; pass --vendor FILE")
+    files = _partner_files(partners, all_partners, profiles_dir)
+    vendor = load_vendor(_vendor_file_for(files, vendor_file))
     results = build_batch(files, vendor, out, as_of=as_of, fiscal_year=fiscal_year, formats=formats,
                           paper=paper, theme=Theme(list(template_dirs)))
     failed = _report(results, len(files))
@@ -268,21 +281,23 @@ def kit(partners: tuple[str, ...], all_partners: bool, profiles_dir: Path, vendo
     --force). A partner whose profile is invalid is reported; the others are still built. Exits
     1 if any partner failed.
     """
-    vendor_file = vendor_file or find_vendor_file(profiles_dir)
-    options = kit_options(load_vendor(vendor_file), as_of=as_of, fiscal_year=fiscal_year, formats=formats,
-                          paper=paper, template_dirs=template_dirs)
     if index_only:
-        for path in write_index(out, options.fiscal_year):
+        vendor = load_vendor(vendor_file or find_vendor_file(profiles_dir))
+        year = kit_options(vendor, as_of=as_of, fiscal_year=fiscal_year).fiscal_year
+        for path in write_index(out, year):
             click.echo(str(path))
         return
-    if all_partners == bool(partners):
-        raise click.UsageError("name one or more PARTNERS, or pass --all (not both)")
-    files = profile_files(profiles_dir) if all_partners else [resolve_partner(p, profiles_dir) for p in partners]
+    files = _partner_files(partners, all_partners, profiles_dir)
+    vendor_file = _vendor_file_for(files, vendor_file)
+    options = kit_options(load_vendor(vendor_file), as_of=as_of, fiscal_year=fiscal_year, formats=formats,
+                          paper=paper, template_dirs=template_dirs)
     if shard:
         files = select_shard(files, *shard)
     failed = _report(build_kit(files, vendor_file, out, options, jobs=jobs, force=force), len(files), incremental=True)
     if shard is None:
         write_index(out, options.fiscal_year)
+    else:
+        click.echo(f"shard {shard[0]}/{shard[1]} done; when every shard is, run: workshop kit --index-only", err=True)
     sys.exit(EXIT_FAILED if failed else EXIT_OK)
 
 
