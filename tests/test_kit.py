@@ -261,3 +261,8 @@ def test_kit_usage_errors(runner, profiles):
 
     assert runner.invoke(cli, ["kit", "--profiles", str(profiles)]).exit_code == 2
     assert runner.invoke(cli, ["kit", "sakura", "--all", "--profiles", str(profiles)]).exit_code == 2
+
+
+def test_kit_help(invoke):
+    result = invoke("kit", "--help")
+    assert result.exit_code == 0 and "--index-only" in result.output and "--shard K/N" in result.output
