@@ -4,6 +4,9 @@ calendars, drafted, scored and rendered as PDF and Word.
 This package is the public API; the CLI is a thin shell over exactly these names.
 """
 
+# Before the imports: kits fingerprints its inputs with the version, and imports it from here.
+__version__ = "0.1.0"
+
 from .documents import Theme, render_document, render_html, render_memo, theme_for
 from .errors import PlanningError, Problem, ProfileError, ProfileNotFound, RenderError, WorkshopError
 from .fiscal import (
@@ -15,7 +18,19 @@ from .fiscal import (
     calendar_for,
     public_holidays,
 )
-from .kits import PartnerResult, build_batch, build_documents, write_atomic
+from .ical import mop_calendar, mop_events
+from .kits import (
+    KitOptions,
+    PartnerResult,
+    build_batch,
+    build_documents,
+    build_kit,
+    build_partner,
+    kit_options,
+    select_shard,
+    write_atomic,
+    write_index,
+)
 from .plan import Plan, default_fiscal_year, plan_partnership, plan_schema
 from .profiles import (
     Profile,
@@ -28,13 +43,12 @@ from .profiles import (
     resolve_partner,
 )
 
-__version__ = "0.1.0"
-
 __all__ = [
-    "DateRange", "FiscalCalendar", "FiscalYear", "MonthlyCalendar", "PartnerResult", "Plan", "PlanningError", "Problem", "Profile", "ProfileError",
-    "ProfileNotFound", "RenderError", "Theme", "VendorProfile", "WorkshopError", "build_batch",
-    "build_documents", "calendar_for", "default_fiscal_year", "find_vendor_file", "load_profile",
-    "load_vendor", "plan_partnership", "plan_schema", "profile_files", "profile_schema",
-    "render_document", "render_html", "render_memo", "public_holidays", "resolve_partner", "theme_for",
-    "WeeklyCalendar", "write_atomic",
+    "DateRange", "FiscalCalendar", "FiscalYear", "KitOptions", "MonthlyCalendar", "PartnerResult", "Plan",
+    "PlanningError", "Problem", "Profile", "ProfileError", "ProfileNotFound", "RenderError", "Theme",
+    "VendorProfile", "WeeklyCalendar", "WorkshopError", "build_batch", "build_documents", "build_kit",
+    "build_partner", "calendar_for", "default_fiscal_year", "find_vendor_file", "kit_options", "load_profile",
+    "load_vendor", "mop_calendar", "mop_events", "plan_partnership", "plan_schema", "profile_files",
+    "profile_schema", "public_holidays", "render_document", "render_html", "render_memo", "resolve_partner",
+    "select_shard", "theme_for", "write_atomic", "write_index",
 ]

@@ -14,7 +14,7 @@ from . import __version__
 from .documents import FORMATS, PDF_VARIANTS, Theme, theme_for
 from .errors import ProfileError, WorkshopError
 from .fiscal import FiscalYear, calendar_for
-from .kits import build_batch
+from .kits import build_batch, build_kit, kit_options, select_shard, write_index
 from .plan import Plan, default_fiscal_year, plan_partnership, plan_schema, rule_packs_for
 from .profiles import (
     PROFILE_SUFFIXES,
@@ -62,6 +62,7 @@ def cli(ctx: click.Context, debug: bool, verbose: int) -> None:
       workshop calendar rheinwerk            one partner's fiscal year, quarter by quarter
       workshop plan rheinwerk                the MOP options for one partner
       workshop memo --all --date 2026-11-26  memos for every partner into ./output
+      workshop kit --all                     every partner's kit and an index into ./output
     """
     ctx.meta["workshop.debug"] = debug
     level = logging.DEBUG if verbose >= 2 else logging.INFO if verbose == 1 else logging.WARNING
@@ -107,6 +108,25 @@ def profile_options(func):
 
 def _vendor_for(partner_file: Path, vendor_file: Path | None):
     return load_vendor(vendor_file or find_vendor_file(partner_file.parent))
+
+
+def _partner_files(partners: tuple[str, ...], all_partners: bool, profiles_dir: Path) -> list[Path]:
+    """The profile files named by PARTNERS or --all (exactly one of them)."""
+    if all_partners == bool(partners):
+        raise click.UsageError("name one or more PARTNERS, or pass --all (not both)")
+    files = profile_files(profiles_dir) if all_partners else [resolve_partner(p, profiles_dir) for p in partners]
+    if not files:
+        raise click.UsageError(f"no partner profiles in {profiles_dir}")
+    return files
+
+
+def _vendor_file_for(files: list[Path], vendor_file: Path | None) -> Path:
+    """--vendor, else the vendor profile beside the partners, which must then share one folder."""
+    if vendor_file is not None:
+        return vendor_file
+    if any(f.parent.resolve() != files[0].parent.resolve() for f in files):
+        raise click.UsageError("partners come from different folders; pass --vendor FILE")
+    return find_vendor_file(files[0].parent)
 
 
 @cli.command()
@@ -276,14 +296,8 @@ def _document_command(document: str, summary: str, details: str):
     def command(partners: tuple[str, ...], all_partners: bool, profiles_dir: Path, vendor_file: Path | None,
                 as_of: date, fiscal_year: int | None, formats: tuple[str, ...], out: Path, paper: str | None,
                 template_dirs: tuple[Path, ...], pdf_variant: str | None) -> None:
-        if all_partners == bool(partners):
-            raise click.UsageError("name one or more PARTNERS, or pass --all (not both)")
-        files = profile_files(profiles_dir) if all_partners else [resolve_partner(p, profiles_dir) for p in partners]
-        if not files:
-            raise click.UsageError(f"no partner profiles in {profiles_dir}")
-        vendor = _vendor_for(files[0], vendor_file)
-        if vendor_file is None and any(f.parent.resolve() != files[0].parent.resolve() for f in files):
-            raise click.UsageError("partners come from different folders; pass --vendor FILE")
+        files = _partner_files(partners, all_partners, profiles_dir)
+        vendor = load_vendor(_vendor_file_for(files, vendor_file))
         results = build_batch(files, vendor, out, as_of=as_of, fiscal_year=fiscal_year, formats=formats,
                               paper=paper, theme=theme_for(vendor, template_dirs, pdf_variant=pdf_variant),
                               documents=(document,))
@@ -310,21 +324,87 @@ agenda = cli.command("agenda")(_document_command(
     "Timed sections with owners and the questions for each; no internal scores or risk labels."))
 
 
-def _report(results, total: int) -> int:
-    """Show progress on stderr, the files written on stdout, and failures; return the number failed."""
-    failures = []
+def _parse_shard(ctx, param, value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    try:
+        shard, shards = (int(part) for part in value.split("/"))
+    except ValueError:
+        raise click.BadParameter(f"{value!r}: expected K/N, e.g. 2/4") from None
+    if not 1 <= shard <= shards:
+        raise click.BadParameter(f"{value!r}: expected 1 <= K <= N")
+    return shard, shards
+
+
+@cli.command()
+@click.argument("partners", nargs=-1)
+@click.option("--all", "all_partners", is_flag=True, help="Every partner profile in --profiles.")
+@profile_options
+@click.option("--format", "formats", default=",".join(FORMATS), show_default=True, callback=_parse_formats,
+              help="Comma-separated document formats.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output"), show_default=True,
+              help="Output folder; kits go to OUT/FY<year>/<partner-id>/, the index to OUT/FY<year>/.")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), help="Paper size [default: from vendor.yaml, else a4].")
+@click.option("--templates", "template_dirs", multiple=True, type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="A folder of templates searched before the built-in theme (repeatable).")
+@click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), metavar="VARIANT",
+              help="Archival or accessible PDF: pdf/a-1b … pdf/a-4u, pdf/ua-1, pdf/ua-2 (passed to WeasyPrint).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes [default: one per CPU].")
+@click.option("--force", is_flag=True, help="Rebuild partners whose inputs did not change.")
+@click.option("--shard", callback=_parse_shard, metavar="K/N",
+              help="Build only the K-th of N shares of the partners; then run --index-only once.")
+@click.option("--index-only", is_flag=True, help="Only rewrite index.html, index.csv and manifest.json from OUT.")
+def kit(partners: tuple[str, ...], all_partners: bool, profiles_dir: Path, vendor_file: Path | None, as_of: date,
+        fiscal_year: int | None, formats: tuple[str, ...], out: Path, paper: str | None,
+        template_dirs: tuple[Path, ...], pdf_variant: str | None, jobs: int | None, force: bool,
+        shard: tuple[int, int] | None, index_only: bool) -> None:
+    """Write the planning kit of partners: every document, plan.json and mop.ics, plus an index.
+
+    Each kit goes to OUT/FY<year>/<partner-id>/; index.html, index.csv and manifest.json go
+    beside them. Partners whose inputs did not change since their last build are skipped (unless
+    --force). A partner whose profile is invalid is reported; the others are still built. Exits
+    1 if any partner failed.
+    """
+    if index_only:
+        vendor = load_vendor(vendor_file or find_vendor_file(profiles_dir))
+        year = kit_options(vendor, as_of=as_of, fiscal_year=fiscal_year).fiscal_year
+        for path in write_index(out, year):
+            click.echo(str(path))
+        return
+    files = _partner_files(partners, all_partners, profiles_dir)
+    vendor_file = _vendor_file_for(files, vendor_file)
+    options = kit_options(load_vendor(vendor_file), as_of=as_of, fiscal_year=fiscal_year, formats=formats,
+                          paper=paper, template_dirs=template_dirs, pdf_variant=pdf_variant)
+    if shard:
+        files = select_shard(files, *shard)
+    failed = _report(build_kit(files, vendor_file, out, options, jobs=jobs, force=force), len(files), incremental=True)
+    if shard is None:
+        write_index(out, options.fiscal_year)
+    else:
+        click.echo(f"shard {shard[0]}/{shard[1]} done; when every shard is, run: workshop kit --index-only", err=True)
+    sys.exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+def _report(results, total: int, *, incremental: bool = False) -> int:
+    """Show progress on stderr, the files written on stdout, and failures; return the number failed.
+
+    `incremental` runs also count the partners skipped because nothing changed.
+    """
+    failures, unchanged = [], 0
     with click.progressbar(results, length=total, label="Building", file=sys.stderr,
                            item_show_func=lambda r: r.partner_id if r else None) as bar:
         for result in bar:
             if result.ok:
+                unchanged += result.unchanged
                 for path in result.files:
                     click.echo(str(path))
             else:
                 failures.append(result)
     for result in failures:
         click.echo(f"error: {result.error}", err=True)
-    built = total - len(failures)
-    click.echo(f"{built} built, {len(failures)} failed", err=True)
+    built = total - len(failures) - unchanged
+    counts = [f"{built} built"] + ([f"{unchanged} unchanged"] if incremental else []) + [f"{len(failures)} failed"]
+    click.echo(", ".join(counts), err=True)
     return len(failures)
 
 

@@ -112,11 +112,21 @@ class Theme:
         return env
 
     @cached_property
+    def font_config(self):
+        # One per theme, not WeasyPrint's default of one per document: each new configuration
+        # loads fontconfig and Pango font maps again and is never wholly freed, so a worker
+        # rendering hundreds of documents grew by about 0.2 MB per document. Sharing it changes
+        # no output byte (checked by tests/test_kit.py across --jobs values).
+        from weasyprint.text.fonts import FontConfiguration
+
+        return FontConfiguration()
+
+    @cached_property
     def stylesheet(self):
         from weasyprint import CSS
 
         path = self.find("theme.css")
-        return CSS(filename=str(path), url_fetcher=self.url_fetcher)
+        return CSS(filename=str(path), url_fetcher=self.url_fetcher, font_config=self.font_config)
 
     @cached_property
     def url_fetcher(self):
@@ -185,7 +195,8 @@ def html_to_pdf(html: str, theme: Theme, *, paper: str = "a4") -> bytes:
     base = str(theme.search_path[-1]) + "/"
     document = HTML(string=html, base_url=base, url_fetcher=theme.url_fetcher)
     options = {"pdf_variant": theme.pdf_variant} if theme.pdf_variant else {}
-    return document.write_pdf(stylesheets=[theme.stylesheet, _page_css(paper)], **options)
+    return document.write_pdf(stylesheets=[theme.stylesheet, _page_css(paper)], font_config=theme.font_config,
+                              **options)
 
 
 def count_pdf_pages(html: str, theme: Theme, *, paper: str = "a4") -> int:
@@ -193,7 +204,7 @@ def count_pdf_pages(html: str, theme: Theme, *, paper: str = "a4") -> int:
     from weasyprint import HTML
 
     document = HTML(string=html, base_url=str(theme.search_path[-1]) + "/", url_fetcher=theme.url_fetcher)
-    return len(document.render(stylesheets=[theme.stylesheet, _page_css(paper)]).pages)
+    return len(document.render(stylesheets=[theme.stylesheet, _page_css(paper)], font_config=theme.font_config).pages)
 
 
 def render_document(plan: Plan, document: str, theme: Theme, *, formats: Iterable[str] = FORMATS,

@@ -1,19 +1,32 @@
-"""Batch runs: documents for many partners, one failure never stopping the others, every file written atomically."""
+"""Batch runs: kits and documents for many partners, in parallel and incrementally, one failure never
+stopping the others, every file written atomically."""
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
+import itertools
+import json
 import logging
+import multiprocessing
 import os
 import tempfile
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .documents import DOCUMENTS, FORMATS, Theme, render_document
+import jinja2
+
+from . import __version__
+from .documents import DOCUMENTS, FORMATS, Theme, render_document, theme_for
 from .errors import WorkshopError
-from .plan import Plan, plan_partnership
-from .profiles import VendorProfile, load_profile
+from .ical import mop_calendar
+from .plan import Plan, default_fiscal_year, plan_partnership, vendor_rule_locations
+from .rules import rule_pack_files
+from .profiles import VendorProfile, load_profile, load_vendor
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +58,19 @@ class PartnerResult:
     source: Path
     partner_id: str = ""
     files: list[Path] = field(default_factory=list)
+    """Files written by this run (none when the partner was unchanged)."""
     error: str | None = None
+    unchanged: bool = False
+    """The partner's inputs matched its last build, so nothing was written."""
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def status(self) -> str:
+        """`built`, `unchanged` or `failed`."""
+        return "failed" if self.error is not None else "unchanged" if self.unchanged else "built"
 
 
 def build_documents(partner_file: Path, vendor: VendorProfile, out: Path, *, as_of: date,
@@ -88,3 +109,378 @@ def build_batch(partner_files: list[Path], vendor: VendorProfile, out: Path, **o
         else:
             log.warning("%s: failed", partner_file)
         yield result
+
+
+# --- kits: every document, plan.json and mop.ics per partner, plus an index ------------------------
+
+PLAN_FILE = "plan.json"
+CALENDAR_FILE = "mop.ics"
+INPUTS_FILE = ".inputs"
+"""Per partner folder: the input fingerprint and the files it produced; written last."""
+FAILURES_FOLDER = ".failures"
+"""Per year folder: one record per profile that failed, so an index built later still lists it."""
+INDEX_FILES = ("index.html", "index.csv", "manifest.json")
+
+
+@dataclass(frozen=True)
+class KitOptions:
+    """Everything besides the profiles and templates that decides a kit's content; part of its fingerprint."""
+
+    as_of: date
+    fiscal_year: int
+    formats: tuple[str, ...] = FORMATS
+    paper: str = "a4"
+    template_dirs: tuple[Path, ...] = ()
+    pdf_variant: str | None = None
+
+
+def kit_options(vendor: VendorProfile, *, as_of: date, fiscal_year: int | None = None,
+                formats: Iterable[str] = FORMATS, paper: str | None = None,
+                template_dirs: Iterable[Path] = (), pdf_variant: str | None = None) -> KitOptions:
+    """KitOptions with the vendor's defaults filled in: its next fiscal year after `as_of`, its paper size."""
+    year = default_fiscal_year(vendor, as_of) if fiscal_year is None else fiscal_year
+    return KitOptions(as_of=as_of, fiscal_year=year, formats=tuple(formats), paper=paper or vendor.paper,
+                      template_dirs=tuple(Path(p) for p in template_dirs), pdf_variant=pdf_variant)
+
+
+def year_folder(out: Path, fiscal_year: int) -> Path:
+    """OUT/FY<year>: the partner folders of one fiscal year and their index."""
+    return Path(out) / f"FY{fiscal_year}"
+
+
+def kit_files(formats: Iterable[str]) -> list[str]:
+    """The file names of one partner's kit: each registered document in each format, the plan, the calendar."""
+    formats = tuple(formats)
+    names = [f"{stem}.{fmt}" for _, _, stem in DOCUMENTS.values() for fmt in formats]
+    return names + [PLAN_FILE, CALENDAR_FILE]
+
+
+def select_shard(partner_files: Iterable[Path], shard: int, shards: int) -> list[Path]:
+    """The `shard`-th of `shards` shares of the partners (1-based): every `shards`-th file by sorted name.
+
+    Deterministic for a given set of files, so N machines given 1/N ... N/N build every partner
+    exactly once between them.
+    """
+    if not 1 <= shard <= shards:
+        raise ValueError(f"shard {shard}/{shards}: expected 1 <= K <= N")
+    ordered = sorted(partner_files, key=lambda p: (p.name, str(p)))
+    return [p for i, p in enumerate(ordered) if i % shards == shard - 1]
+
+
+def _feed(digest, *parts: bytes | str) -> None:
+    # Length-prefixed, so no two different sequences of parts hash the same.
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+
+
+def shared_fingerprint(vendor_file: Path, vendor: VendorProfile, options: KitOptions, theme: Theme) -> str:
+    """The hash of the inputs every partner shares: tool version, options, vendor profile, template
+    folders, the logo and the vendor's own rule packs (built-in ones change with the version).
+
+    Every file in each template folder counts, not only those a document uses: simpler than
+    tracking Jinja2 includes, and a template folder holds little else.
+    """
+    digest = hashlib.sha256()
+    settings = {
+        "as_of": options.as_of.isoformat(), "fiscal_year": options.fiscal_year,
+        "formats": list(options.formats), "paper": options.paper, "pdf_variant": options.pdf_variant,
+        "documents": {name: list(entry) for name, entry in DOCUMENTS.items()},
+    }
+    _feed(digest, f"workshop {__version__}", json.dumps(settings, sort_keys=True), Path(vendor_file).read_bytes())
+    folders = list(theme.search_path) + rule_pack_files(vendor_rule_locations(vendor))
+    for folder in folders:
+        files = [folder] if folder.is_file() else sorted(
+            p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        for path in files:
+            _feed(digest, path.name if folder.is_file() else path.relative_to(folder).as_posix(), path.read_bytes())
+    if theme.logo is not None:
+        _feed(digest, "logo", theme.logo.read_bytes())
+    return digest.hexdigest()
+
+
+def partner_fingerprint(shared: str, partner_file: Path) -> str:
+    """The hash of all of one partner's inputs: the shared ones and its profile's name and bytes."""
+    digest = hashlib.sha256()
+    _feed(digest, shared, partner_file.name, partner_file.read_bytes())
+    return digest.hexdigest()
+
+
+def build_partner(partner_file: Path, vendor: VendorProfile, out: Path, options: KitOptions, *,
+                  fingerprint: str, theme: Theme) -> PartnerResult:
+    """Plan one partner and write its kit folder; errors in its inputs are caught and reported in the result.
+
+    Everything is rendered before anything is written, the old fingerprint is removed before the
+    first write and the new one written after the last, so an interrupted build is never taken
+    for a complete one.
+    """
+    result = PartnerResult(source=partner_file)
+    try:
+        partner = load_profile(partner_file)
+        result.partner_id = partner.id
+        plan = plan_partnership(vendor, partner, as_of=options.as_of, fiscal_year=options.fiscal_year)
+        folder = partner_folder(out, plan)
+        outputs: dict[str, bytes] = {}
+        for document, (_, _, stem) in DOCUMENTS.items():
+            rendered = render_document(plan, document, theme, formats=options.formats, paper=options.paper)
+            outputs.update((f"{stem}.{fmt}", data) for fmt, data in rendered.items())
+        outputs[PLAN_FILE] = plan.to_json().encode("utf-8")
+        outputs[CALENDAR_FILE] = mop_calendar(plan, vendor, partner)
+        (folder / INPUTS_FILE).unlink(missing_ok=True)
+        for name, data in outputs.items():
+            write_atomic(folder / name, data)
+            result.files.append(folder / name)
+        record = {
+            "source": str(partner_file.resolve()),
+            "fingerprint": fingerprint,
+            "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(outputs.items())},
+        }
+        write_atomic(folder / INPUTS_FILE, _json_bytes(record))
+    except WorkshopError as exc:
+        result.error = str(exc)
+    except OSError as exc:
+        result.error = f"{exc.filename or partner_file}: {exc.strerror or exc}"
+    return result
+
+
+def _json_bytes(data) -> bytes:
+    return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _read_records(folder: Path) -> dict[str, tuple[Path, dict]]:
+    """{resolved profile path: (partner folder, its .inputs record)} for every complete partner folder."""
+    records: dict[str, tuple[Path, dict]] = {}
+    if not folder.is_dir():
+        return records
+    for path in sorted(folder.glob(f"*/{INPUTS_FILE}")):
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+            records[record["source"]] = (path.parent, record)
+        except (OSError, ValueError, KeyError, TypeError):
+            log.warning("%s: unreadable build record; the partner will be rebuilt", path)
+    return records
+
+
+def _is_current(record: dict, partner: Path, fingerprint: str, expected: list[str]) -> bool:
+    return (record.get("fingerprint") == fingerprint and sorted(record.get("files", {})) == sorted(expected)
+            and all((partner / name).is_file() for name in expected))
+
+
+# One theme per worker process, built by the pool's initializer and reused for every document.
+_worker_theme: Theme | None = None
+
+
+def warm_theme(theme: Theme) -> Theme:
+    """Do the expensive, reusable part of rendering now: WeasyPrint, the stylesheet, the Jinja2 templates.
+
+    Problems are left for the documents to report, so each partner's failure names its cause.
+    """
+    try:
+        import weasyprint  # noqa: F401  (the import alone takes a good part of a second)
+
+        theme.stylesheet
+        for template, _, _ in DOCUMENTS.values():
+            theme.environment.get_template(template)
+    except (WorkshopError, jinja2.TemplateError, OSError) as exc:
+        log.debug("theme not warmed: %s", exc)
+    return theme
+
+
+def _init_worker(vendor: VendorProfile, options: KitOptions, levels: dict[str, int]) -> None:
+    global _worker_theme
+    # Spawned workers start with default logging; keep the parent's verbosity (forked ones have it).
+    logging.basicConfig(level=levels.pop("", logging.WARNING), format="%(levelname)s %(name)s: %(message)s")
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
+    _worker_theme = warm_theme(theme_for(vendor, options.template_dirs, pdf_variant=options.pdf_variant))
+
+
+def _build_in_worker(partner_file: Path, vendor: VendorProfile, out: Path, options: KitOptions,
+                     fingerprint: str) -> PartnerResult:
+    assert _worker_theme is not None, "the pool initializer builds the theme"
+    return build_partner(partner_file, vendor, out, options, fingerprint=fingerprint, theme=_worker_theme)
+
+
+def build_kit(partner_files: Iterable[Path], vendor_file: Path | str, out: Path | str, options: KitOptions, *,
+              jobs: int | None = None, force: bool = False) -> Iterator[PartnerResult]:
+    """Build the kit of each partner into OUT/FY<year>/<partner-id>/; yields a result per partner as it finishes.
+
+    A partner whose inputs (profile, vendor profile, template folders, tool version, options) match
+    its last complete build is skipped unless `force`. With `jobs` > 1 (default: one per CPU)
+    partners are built in worker processes, each with its own Theme; `jobs=1` builds in this
+    process. The output does not depend on `jobs`. The vendor profile and template folders are
+    checked before this returns, so their errors are raised here rather than while iterating.
+    The index is not written: call `write_index` after the last result.
+    """
+    vendor_file, out = Path(vendor_file), Path(out)
+    vendor = load_vendor(vendor_file)
+    theme = theme_for(vendor, options.template_dirs, pdf_variant=options.pdf_variant)
+    shared = shared_fingerprint(vendor_file, vendor, options, theme)
+    year = year_folder(out, options.fiscal_year)
+    records = _read_records(year)
+    expected = kit_files(options.formats)
+    done: list[PartnerResult] = []
+    todo: list[tuple[Path, str]] = []
+    for partner_file in map(Path, partner_files):
+        try:
+            fingerprint = partner_fingerprint(shared, partner_file)
+        except OSError as exc:
+            done.append(PartnerResult(source=partner_file, error=f"{partner_file}: {exc.strerror or exc}"))
+            continue
+        folder, record = records.get(str(partner_file.resolve()), (None, {}))
+        if not force and folder is not None and _is_current(record, folder, fingerprint, expected):
+            done.append(PartnerResult(source=partner_file, partner_id=folder.name, unchanged=True))
+        else:
+            todo.append((partner_file, fingerprint))
+    return _run_kit(done, todo, vendor, out, options, theme, records, jobs or os.cpu_count() or 1)
+
+
+def _run_kit(done: list[PartnerResult], todo: list[tuple[Path, str]], vendor: VendorProfile, out: Path,
+             options: KitOptions, theme: Theme, records: dict[str, tuple[Path, dict]],
+             jobs: int) -> Iterator[PartnerResult]:
+    year = year_folder(out, options.fiscal_year)
+    for result in itertools.chain(done, _build_all(todo, vendor, out, options, theme, jobs)):
+        _note_outcome(year, result, records)
+        yield result
+
+
+def _process_context():
+    # fork where there is one: a worker starts in milliseconds and needs no importable __main__
+    # (spawn re-runs the caller's script, which breaks `python -c` and scripts without a
+    # __main__ guard). The parent holds no threads or theme when the pool starts; each worker
+    # builds its own Theme in the initializer.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _build_all(todo: list[tuple[Path, str]], vendor: VendorProfile, out: Path, options: KitOptions,
+               theme: Theme, jobs: int) -> Iterator[PartnerResult]:
+    if not todo:
+        return  # nothing to render: not even WeasyPrint's import (a second) is paid on a no-op rerun
+    workers = min(jobs, len(todo))
+    if workers == 1:
+        warm_theme(theme)
+        for partner_file, fingerprint in todo:
+            yield build_partner(partner_file, vendor, out, options, fingerprint=fingerprint, theme=theme)
+        return
+    levels = {name: logging.getLogger(name).level for name in ("workshop", "weasyprint", "fontTools")}
+    levels[""] = logging.getLogger().level
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_process_context(),
+                               initializer=_init_worker, initargs=(vendor, options, levels))
+    try:
+        pending: set[Future] = {pool.submit(_build_in_worker, f, vendor, out, options, fp) for f, fp in todo}
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                yield future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _failure_record(year: Path, source: Path) -> Path:
+    return year / FAILURES_FOLDER / f"{source.name}.json"
+
+
+def _note_outcome(year: Path, result: PartnerResult, records: dict[str, tuple[Path, dict]]) -> None:
+    """Keep the year folder's state true to the latest run, for write_index and the next run."""
+    failure = _failure_record(year, result.source)
+    if result.ok:
+        failure.unlink(missing_ok=True)
+        return
+    # An older, complete build of this profile no longer describes it: drop it from the index,
+    # and rebuild it once the profile is fixed.
+    folder, _ = records.get(str(result.source.resolve()), (None, {}))
+    if folder is not None:
+        (folder / INPUTS_FILE).unlink(missing_ok=True)
+    record = {"source": str(result.source.resolve()), "id": result.partner_id or result.source.stem,
+              "error": result.error}
+    write_atomic(failure, _json_bytes(record))
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    """One partner's line in the index."""
+
+    id: str
+    name: str
+    status: str
+    recommended: str = ""
+    worst_offset_days: int | None = None
+    score: float | None = None
+    files: tuple[str, ...] = ()
+    """Paths relative to the year folder."""
+    error: str = ""
+
+
+def index_rows(out: Path, fiscal_year: int) -> list[IndexRow]:
+    """Every partner found in OUT/FY<year>: complete builds (from their plan.json) and recorded failures."""
+    year = year_folder(out, fiscal_year)
+    rows: dict[str, IndexRow] = {}
+    for folder, record in _read_records(year).values():
+        try:
+            plan = Plan.model_validate_json((folder / PLAN_FILE).read_bytes())
+        except (OSError, ValueError) as exc:
+            log.warning("%s: no readable %s (%s); left out of the index", folder, PLAN_FILE, exc)
+            continue
+        option = plan.recommended_option
+        rows[folder.name] = IndexRow(
+            id=folder.name, name=plan.partner.name, status="built", recommended=plan.recommended,
+            worst_offset_days=plan.facts.worst_offset_days, score=option.score,
+            files=tuple(f"{folder.name}/{name}" for name in sorted(record["files"])),
+        )
+    for path in sorted((year / FAILURES_FOLDER).glob("*.json")):
+        try:
+            failure = json.loads(path.read_text(encoding="utf-8"))
+            rows.setdefault(failure["id"], IndexRow(id=failure["id"], name="", status="failed",
+                                                    error=failure["error"]))
+        except (OSError, ValueError, KeyError) as exc:
+            log.warning("%s: unreadable failure record (%s)", path, exc)
+    return [rows[key] for key in sorted(rows)]
+
+
+def _index_csv(rows: list[IndexRow]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["id", "name", "recommended", "worst_offset_days", "score", "status", "error", "files"])
+    for row in rows:
+        writer.writerow([row.id, row.name, row.recommended,
+                         "" if row.worst_offset_days is None else row.worst_offset_days,
+                         "" if row.score is None else f"{row.score:.1f}", row.status, row.error, " ".join(row.files)])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _index_html(rows: list[IndexRow], fiscal_year: int) -> bytes:
+    # A fixed template of our own, not on the theme's search path: autoescaped, because partner
+    # names and error messages come from untrusted profiles.
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    template = env.from_string((Path(__file__).parent / "kit_index.html").read_text(encoding="utf-8"))
+    built = sum(r.status == "built" for r in rows)
+    return template.render(rows=rows, fiscal_year=fiscal_year, built=built, failed=len(rows) - built).encode("utf-8")
+
+
+def write_index(out: Path | str, fiscal_year: int) -> list[Path]:
+    """Write index.html, index.csv and manifest.json beside the partner folders of OUT/FY<year>.
+
+    Built from what the folders hold, not from one run's results, so it also gathers the output
+    of several `--shard` runs. The manifest lists every file with its sha256, as recorded when
+    the file was written.
+    """
+    year = year_folder(out, fiscal_year)
+    rows = index_rows(out, fiscal_year)
+    html, table = _index_html(rows, fiscal_year), _index_csv(rows)
+    write_atomic(year / "index.html", html)
+    write_atomic(year / "index.csv", table)
+    files = {"index.html": hashlib.sha256(html).hexdigest(), "index.csv": hashlib.sha256(table).hexdigest()}
+    for folder, record in _read_records(year).values():
+        if folder.name in {r.id for r in rows if r.status == "built"}:
+            files.update((f"{folder.name}/{name}", digest) for name, digest in record["files"].items())
+    manifest = {
+        "tool": f"workshop {__version__}",
+        "fiscal_year": fiscal_year,
+        "partners": {r.id: r.status for r in rows},
+        "files": dict(sorted(files.items())),
+    }
+    write_atomic(year / "manifest.json", _json_bytes(manifest))
+    log.info("%s: index of %d partners", year, len(rows))
+    return [year / name for name in INDEX_FILES]

@@ -1,0 +1,268 @@
+"""Kits: every document, plan.json and mop.ics per partner; incremental, sharded, parallel, atomic."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from datetime import date
+
+import pytest
+
+import workshop
+from workshop import kits
+from workshop.documents import DOCUMENTS, builtin_theme_dir
+from workshop.ical import planning_session_date
+
+from .conftest import EXAMPLES, pdf_pages
+
+DATE = "2026-11-26"
+ALL_EXAMPLES = tuple(p.stem for p in workshop.profile_files(EXAMPLES))
+
+
+@pytest.fixture
+def profiles(tmp_path):
+    """A copy of three example partners and the vendor, to break at will."""
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    for name in ("vendor", "rheinwerk", "sakura", "bluewater"):
+        shutil.copy(EXAMPLES / f"{name}.yaml", folder)
+    return folder
+
+
+@pytest.fixture
+def kit(invoke, profiles, tmp_path):
+    """Run `workshop kit --all` on the profiles into tmp_path/out (PDF only unless told)."""
+    out = tmp_path / "out"
+
+    def run(*args: str, formats: str = "pdf"):
+        return invoke("kit", "--all", "--profiles", profiles, "--date", DATE, "--out", out,
+                      "--format", formats, "--jobs", "1", *args)
+
+    run.out = out
+    run.year = out / "FY2028"
+    return run
+
+
+def index_csv(year) -> list[dict[str, str]]:
+    with open(year / "index.csv", newline="", encoding="utf-8") as stream:
+        return list(csv.DictReader(stream))
+
+
+def test_kit_builds_every_document_plan_and_calendar(kit):
+    result = kit(formats="pdf,docx")
+    assert result.exit_code == 0, result.output
+    assert "3 built, 0 unchanged, 0 failed" in result.output
+    for partner in ("rheinwerk", "sakura", "bluewater"):
+        folder = kit.year / partner
+        expected = {f"{stem}.{fmt}" for _, _, stem in DOCUMENTS.values() for fmt in ("pdf", "docx")}
+        assert expected | {"plan.json", "mop.ics", ".inputs"} == {p.name for p in folder.iterdir()}
+        assert pdf_pages((folder / "memo.pdf").read_bytes()) == 1
+        assert json.loads((folder / "plan.json").read_text())["partner"]["id"] == partner
+    manifest = json.loads((kit.year / "manifest.json").read_text())
+    assert manifest["partners"] == {"bluewater": "built", "rheinwerk": "built", "sakura": "built"}
+    assert len(manifest["files"]) == 3 * (len(expected) + 2) + 2
+    import hashlib
+    assert manifest["files"]["sakura/memo.pdf"] == hashlib.sha256((kit.year / "sakura/memo.pdf").read_bytes()).hexdigest()
+
+
+def test_kit_one_broken_profile_the_others_built(kit, profiles):
+    (profiles / "sakura.yaml").write_text("name: Sakura\nfiscal_calendar: {first_month: July}\n")
+    result = kit()
+    assert result.exit_code == 1
+    assert f"{profiles / 'sakura.yaml'}:2: fiscal_calendar.first_month" in result.output
+    assert "2 built, 0 unchanged, 1 failed" in result.output
+    assert sorted(p.parent.name for p in kit.year.rglob("memo.pdf")) == ["bluewater", "rheinwerk"]
+    rows = {row["id"]: row for row in index_csv(kit.year)}
+    assert [rows[p]["status"] for p in ("bluewater", "rheinwerk", "sakura")] == ["built", "built", "failed"]
+    assert "sakura.yaml:2" in rows["sakura"]["error"]
+    assert rows["rheinwerk"]["recommended"] and rows["rheinwerk"]["files"].split() == sorted(
+        [f"rheinwerk/{stem}.pdf" for _, _, stem in DOCUMENTS.values()] + ["rheinwerk/mop.ics", "rheinwerk/plan.json"])
+
+
+def test_kit_second_run_skips_unchanged_partners(kit):
+    assert kit().exit_code == 0
+    before = {p: p.stat().st_mtime_ns for p in kit.year.rglob("*") if p.is_file() and p.parent != kit.year}
+    result = kit()
+    assert result.exit_code == 0
+    assert "0 built, 3 unchanged, 0 failed" in result.output
+    assert before == {p: p.stat().st_mtime_ns for p in kit.year.rglob("*") if p.is_file() and p.parent != kit.year}
+    assert len(index_csv(kit.year)) == 3
+    assert "3 built, 0 unchanged" in kit("--force").output
+
+
+def test_kit_changed_profile_or_options_rebuild(kit, profiles):
+    assert kit().exit_code == 0
+    with open(profiles / "sakura.yaml", "a", encoding="utf-8") as stream:
+        stream.write("\n# a comment changes the bytes, so the partner is rebuilt\n")
+    assert "1 built, 2 unchanged" in kit().output
+    assert "3 built, 0 unchanged" in kit(formats="pdf,docx").output
+    assert "3 built, 0 unchanged" in kit("--paper", "letter", formats="pdf,docx").output
+
+
+def test_kit_touching_a_template_rebuilds_all(kit, tmp_path):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    shutil.copy(builtin_theme_dir() / "memo.html", templates)
+    assert kit("--templates", templates).exit_code == 0
+    assert "0 built, 3 unchanged" in kit("--templates", templates).output
+    with open(templates / "memo.html", "a", encoding="utf-8") as stream:
+        stream.write("\n{# touched #}\n")
+    result = kit("--templates", templates)
+    assert result.exit_code == 0
+    assert "3 built, 0 unchanged, 0 failed" in result.output
+
+
+def test_kit_a_profile_that_breaks_leaves_the_index(kit, profiles):
+    assert kit().exit_code == 0
+    (profiles / "sakura.yaml").write_text("name: [unclosed\n")
+    result = kit()
+    assert result.exit_code == 1 and str(profiles / "sakura.yaml") in result.output
+    assert {row["id"]: row["status"] for row in index_csv(kit.year)}["sakura"] == "failed"
+    assert not (kit.year / "sakura" / ".inputs").exists()
+    shutil.copy(EXAMPLES / "sakura.yaml", profiles)
+    assert "1 built, 2 unchanged, 0 failed" in kit().output
+    assert {row["status"] for row in index_csv(kit.year)} == {"built"}
+
+
+def test_kit_shards_cover_every_partner_once(invoke, tmp_path):
+    profiles = tmp_path / "profiles"
+    shutil.copytree(EXAMPLES, profiles)
+    out = tmp_path / "out"
+    built = []
+    for shard in ("1/3", "2/3", "3/3"):
+        result = invoke("kit", "--all", "--profiles", profiles, "--date", DATE, "--out", out,
+                        "--format", "docx", "--jobs", "1", "--shard", shard)
+        assert result.exit_code == 0, result.output
+        built += [line.split("/")[-2] for line in result.output.splitlines() if line.endswith("plan.json")]
+    assert sorted(built) == sorted(ALL_EXAMPLES)
+    assert not (out / "FY2028" / "index.csv").exists()
+    result = invoke("kit", "--index-only", "--profiles", profiles, "--date", DATE, "--out", out)
+    assert result.exit_code == 0, result.output
+    rows = index_csv(out / "FY2028")
+    assert sorted(row["id"] for row in rows) == sorted(ALL_EXAMPLES)
+    assert {row["status"] for row in rows} == {"built"}
+    html = (out / "FY2028" / "index.html").read_text()
+    assert all(f'href="{p}/memo.docx"' in html for p in ALL_EXAMPLES)
+
+
+def test_kit_select_shard_is_a_partition():
+    files = [EXAMPLES / f"partner-{i:03d}.yaml" for i in range(50)]
+    shards = [workshop.select_shard(reversed(files), k, 4) for k in (1, 2, 3, 4)]
+    assert sorted(f for shard in shards for f in shard) == sorted(files)
+    assert max(map(len, shards)) - min(map(len, shards)) <= 1
+    with pytest.raises(ValueError):
+        workshop.select_shard(files, 5, 4)
+
+
+@pytest.mark.parametrize("value", ["0/3", "4/3", "1-3", "x/y"])
+def test_kit_bad_shard_is_a_usage_error(runner, profiles, value):
+    from workshop.cli import cli
+
+    result = runner.invoke(cli, ["kit", "--all", "--profiles", str(profiles), "--shard", value])
+    assert result.exit_code == 2
+
+
+def test_kit_calendar_holds_mop_period_ends(kit):
+    from icalendar import Calendar
+
+    assert kit().exit_code == 0
+    data = (kit.year / "sakura" / "mop.ics").read_bytes()
+    calendar = Calendar.from_ical(data)
+    events = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
+    plan = workshop.Plan.model_validate_json((kit.year / "sakura" / "plan.json").read_bytes())
+    ends = [p.end for p in plan.recommended_option.periods]
+    starts = {e.decoded("dtstart") for uid, e in events.items() if "-mop-end-" in uid}
+    assert starts == set(ends) and len(ends) == 4
+    assert all(e.decoded("dtstamp").date() == date(2026, 11, 26) for e in events.values())
+    assert sum("-urgency-vendor-" in uid for uid in events) == 4
+    assert sum("-urgency-partner-" in uid for uid in events) >= 4
+    # The vendor plans in November: the session is the first working day of November 2026.
+    assert events["fy2028-sakura-planning-session@workshop"].decoded("dtstart") == date(2026, 11, 2)
+
+
+def test_kit_calendar_is_byte_identical_run_to_run(vendor):
+    partner = workshop.load_profile(EXAMPLES / "rheinwerk.yaml")
+    plan = workshop.plan_partnership(vendor, partner, as_of=date(2026, 11, 26))
+    assert workshop.mop_calendar(plan, vendor, partner) == workshop.mop_calendar(plan, vendor, partner)
+
+
+def test_kit_planning_session_falls_back_to_six_weeks_before(vendor, write):
+    no_month = workshop.load_profile(write("p.yaml", "name: P\nfiscal_calendar: {first_month: 2}\n"))
+    assert planning_session_date(no_month, date(2027, 2, 1)) == date(2026, 12, 21)
+    assert planning_session_date(vendor, date(2027, 2, 1)) == date(2026, 11, 2)
+    # A planning month equal to the start month means the year before, never the start day itself.
+    february = vendor.model_copy(update={"planning": vendor.planning.model_copy(update={"annual_planning_month": 2})})
+    assert planning_session_date(february, date(2027, 2, 1)) == date(2026, 2, 2)
+
+
+def test_kit_interrupted_run_leaves_no_part_files_and_is_completed_next_time(kit, monkeypatch):
+    real = kits.render_document
+
+    def interrupt_on_sakura(plan, document, theme, **options):
+        if plan.partner.id == "sakura":
+            raise KeyboardInterrupt
+        return real(plan, document, theme, **options)
+
+    monkeypatch.setattr(kits, "render_document", interrupt_on_sakura)
+    result = kit()
+    assert result.exit_code != 0
+    assert not list(kit.out.rglob("*.part"))
+    assert not (kit.year / "sakura" / ".inputs").exists()
+    monkeypatch.setattr(kits, "render_document", real)
+    result = kit()
+    assert result.exit_code == 0, result.output
+    assert "0 failed" in result.output
+    assert (kit.year / "sakura" / ".inputs").exists() and (kit.year / "sakura" / "memo.pdf").exists()
+    assert len(index_csv(kit.year)) == 3
+
+
+def test_kit_interrupted_while_writing_keeps_no_fingerprint(kit, monkeypatch):
+    assert kit().exit_code == 0
+    real = kits.write_atomic
+
+    def fail_on_calendar(path, data):
+        if path.name == "mop.ics" and path.parent.name == "rheinwerk":
+            raise KeyboardInterrupt
+        return real(path, data)
+
+    monkeypatch.setattr(kits, "write_atomic", fail_on_calendar)
+    kit("--force")
+    assert not list(kit.out.rglob("*.part"))
+    assert not (kit.year / "rheinwerk" / ".inputs").exists()
+    monkeypatch.setattr(kits, "write_atomic", real)
+    assert "1 built, 2 unchanged" in kit().output
+
+
+def test_kit_jobs_2_and_jobs_1_give_identical_files(invoke, profiles, tmp_path):
+    outputs = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out-{jobs}"
+        result = invoke("kit", "--all", "--profiles", profiles, "--date", DATE, "--out", out,
+                        "--format", "pdf", "--jobs", jobs)
+        assert result.exit_code == 0, result.output
+        outputs[jobs] = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert outputs["1"].keys() == outputs["2"].keys()
+    for path in outputs["1"]:
+        if path.name != ".inputs":  # records the profile's absolute path, which differs per run folder
+            assert outputs["1"][path] == outputs["2"][path], path
+
+
+def test_kit_index_escapes_untrusted_names(kit, profiles):
+    (profiles / "bluewater.yaml").write_text(
+        (profiles / "bluewater.yaml").read_text().replace("name: Bluewater Networks Inc.", "name: <script>x</script>"))
+    assert kit().exit_code == 0
+    html = (kit.year / "index.html").read_text()
+    assert "<script>" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
+
+
+def test_kit_usage_errors(runner, profiles):
+    from workshop.cli import cli
+
+    assert runner.invoke(cli, ["kit", "--profiles", str(profiles)]).exit_code == 2
+    assert runner.invoke(cli, ["kit", "sakura", "--all", "--profiles", str(profiles)]).exit_code == 2
+
+
+def test_kit_help(invoke):
+    result = invoke("kit", "--help")
+    assert result.exit_code == 0 and "--index-only" in result.output and "--shard K/N" in result.output
