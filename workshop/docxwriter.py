@@ -265,6 +265,14 @@ def _meta(root, name: str) -> str:
     return found[0] if found else ""
 
 
+CORE_PROPERTY_CHARS = 255  # python-docx refuses longer title, subject, keywords and author values
+
+
+def _core_text(text: str) -> str:
+    """A document property short enough for DOCX: a long partner name must not stop the document."""
+    return text if len(text) <= CORE_PROPERTY_CHARS else text[: CORE_PROPERTY_CHARS - 1] + "…"
+
+
 def html_to_docx(html: str, reference: Path, *, paper: str = "a4", created: date | None = None) -> bytes:
     """Build a DOCX from rendered HTML using the named styles of `reference` (a reference.docx)."""
     root = lxml.html.document_fromstring(html)
@@ -280,10 +288,10 @@ def html_to_docx(html: str, reference: Path, *, paper: str = "a4", created: date
     writer.blocks(body_element, document)
 
     props = document.core_properties
-    props.title = (root.findtext(".//title") or "").strip()
-    props.author = props.last_modified_by = _meta(root, "author")
-    props.subject = _meta(root, "description")
-    props.keywords = _meta(root, "keywords")
+    props.title = _core_text((root.findtext(".//title") or "").strip())
+    props.author = props.last_modified_by = _core_text(_meta(root, "author"))
+    props.subject = _core_text(_meta(root, "description"))
+    props.keywords = _core_text(_meta(root, "keywords"))
     props.language = root.get("lang") or "en"
     stamp = datetime.combine(created or date(2000, 1, 1), time())
     props.created = props.modified = stamp
