@@ -14,7 +14,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field
 
-from .errors import ProfileError, RuleError
+from .errors import PlanningError, ProfileError, RuleError
 from .formatting import jinja_filters
 from .fiscal import DateRange, FiscalCalendar, Quarter, calendar_for, clip, recurring_ranges
 from .profiles import Profile, load_model
@@ -155,7 +155,13 @@ def shared_commit_date(vendor: Side, partner: Side, pair: QuarterPair) -> date:
     under less pressure is under the most, then the later day.
     """
     both = pair.vendor.span.overlap(pair.partner.span)
-    assert both is not None, "paired quarters always overlap"
+    if both is None:
+        # Quarter ends are paired by distance, so this takes quarters of very different lengths
+        # (e.g. a weekly calendar with quarter_periods [1, 1, 1, 10]); no day counts for both.
+        raise PlanningError(
+            f"no shared quarter-end: {possessive(vendor.name)} quarter ending {pair.vendor.end} and "
+            f"{possessive(partner.name)} quarter ending {pair.partner.end} do not overlap; check the "
+            f"quarter lengths (quarter_periods) of a weekly calendar")
     window = DateRange(both.start - timedelta(days=366), both.end + timedelta(days=366))
     closed = [r for _, r in vendor.blackout_ranges(window) + partner.blackout_ranges(window)]
 
