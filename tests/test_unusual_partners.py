@@ -161,3 +161,13 @@ def test_unusual_500_deals_docx_header_row_repeats(big_partner):
     assert "<w:tblHeader/>" in deals_table
     assert body.count("<w:cantSplit/>") >= 540  # every row of the deals and contacts tables
     assert all(f"Deal-{i:03d}" in body for i in range(500)) and "Contact 39 Lastname" in body
+
+
+@needs_cjk_font
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_unusual_scripts_chart_labels_use_a_font_with_their_glyphs(script):
+    from workshop.chart import _characters, _font
+
+    name = SCRIPTS[script]
+    font = _font(21, bold=True, text=name)
+    assert all(ord(c) in _characters(font.path) for c in name if not c.isspace()), font.path
