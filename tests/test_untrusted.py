@@ -338,3 +338,12 @@ def test_sandbox_rule_pack_via_cli_is_a_message_and_exit_1(invoke, write):
     assert result.exit_code == 1
     assert "escape.yaml: rule esc: when: blocked by the sandbox" in result.output
     assert "Traceback" not in result.output
+
+
+def test_template_that_links_outside_its_folder_is_refused(vendor, secret, tmp_path):
+    (tmp_path / "leak.html").symlink_to(secret / "secret.txt")
+    (tmp_path / "memo.html").write_text('{% extends "builtin/memo.html" %}{% block parties %}'
+                                        '<p>{% include "leak.html" %}</p>{% endblock %}')
+    plan = workshop.plan_partnership(vendor, workshop.load_profile(EXAMPLES / "bluewater.yaml"), as_of=AS_OF)
+    with pytest.raises(workshop.RenderError, match="leak.html: blocked: the template is a link to .*secret.txt"):
+        render_html(plan, "memo", workshop.Theme([tmp_path]))

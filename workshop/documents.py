@@ -49,6 +49,19 @@ def add_minutes(clock: str, minutes: int) -> str:
     return f"{total // 60:02d}:{total % 60:02d}"
 
 
+class _FolderLoader(jinja2.FileSystemLoader):
+    """Loads templates only from inside its folders: a template that is a symbolic link to a file
+    elsewhere (a brand pack unpacked from a tar archive can carry one) is refused, as the URL
+    fetcher refuses it, so `{% include %}` cannot print a private file into a document."""
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        path = Path(filename).resolve()
+        if not any(path.is_relative_to(Path(folder).resolve()) for folder in self.searchpath):
+            raise RenderError(f"{filename}: blocked: the template is a link to {path}, outside its templates folder")
+        return source, filename, uptodate
+
+
 @dataclass
 class Theme:
     """The template search path (user folders first, then the built-in theme) and what it provides.
@@ -98,8 +111,8 @@ class Theme:
         # "builtin/memo.html" always names the built-in template, so a user's memo.html can extend
         # it and override a single block instead of copying the whole file.
         loader = jinja2.ChoiceLoader([
-            jinja2.FileSystemLoader([str(p) for p in self.search_path]),
-            jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(str(builtin_theme_dir()))}),
+            _FolderLoader([str(p) for p in self.search_path]),
+            jinja2.PrefixLoader({"builtin": _FolderLoader(str(builtin_theme_dir()))}),
         ])
         env = ImmutableSandboxedEnvironment(
             loader=loader,
