@@ -47,12 +47,14 @@ def _characters(path: str) -> frozenset[int]:
 
 
 def _font(size: int, bold: bool = False, text: str = ""):
+    """The first font of FONT_FILES with glyphs for the most characters of `text`."""
     fonts = [f for f in (_load(pair[bold], size) or _load(pair[0], size) for pair in FONT_FILES) if f is not None]
     if not fonts:
         return ImageFont.load_default(size=size)
-    if len(fonts) == 1 or all(ord(c) in _characters(fonts[0].path) for c in text if not c.isspace()):
-        return fonts[0]
-    return max(fonts, key=lambda font: -fonts.index(font) + 1000 * sum(ord(c) in _characters(font.path) for c in text))
+    needed = [ord(c) for c in text if not c.isspace()]
+    if all(c in _characters(fonts[0].path) for c in needed):
+        return fonts[0]  # the usual case, without reading the other fonts
+    return max(fonts, key=lambda font: sum(c in _characters(font.path) for c in needed))  # first of equals
 
 
 def year_chart_png(plan: Plan) -> bytes:
