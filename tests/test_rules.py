@@ -170,7 +170,7 @@ def test_rules_pack_from_vendor_yaml(tmp_path, write):
     ("rules: [{id: x, when: 'true', severity: high, section: lunch, finding: y}]", "rules[0].section"),
     ("rules: [{id: x, when: 'true', severity: high, section: mop, finding: '{{ oops'}]", "rule x: finding:"),
     ("rules: [{id: x, when: 'facts.nothing_here', severity: high, section: mop, finding: y}]", "rule x: UndefinedError"),
-    ("rules: [{id: x, when: 'facts.__class__.__mro__', severity: high, section: mop, finding: y}]", "rule x: SecurityError"),
+    ("rules: [{id: x, when: 'facts.__class__.__mro__', severity: high, section: mop, finding: y}]", "rule x: when: blocked by the sandbox (SecurityError)"),
 ])
 def test_rules_bad_pack_names_file_and_rule(tmp_path, write, body, message):
     path = write("packs/bad.yaml", body + "\n")

@@ -23,14 +23,38 @@ URGENCY = (234, 88, 12)
 EVENT_COLOURS = {"blackout": (220, 38, 38), "holiday": (202, 138, 4), "absence": (190, 24, 93)}
 
 
-@lru_cache(maxsize=4)
-def _font(size: int, bold: bool = False):
-    for name in (("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"), "DejaVuSans.ttf"):
-        try:
-            return ImageFont.truetype(name, size)
-        except OSError:
-            continue
-    return ImageFont.load_default(size=size)
+# Pillow draws a text with one font and no fallback, so a label is drawn with the first of these
+# that has a glyph for more of its characters than the others: DejaVu Sans (Latin, Greek, Cyrillic,
+# Arabic, Hebrew), then Noto Sans CJK (Japanese, Chinese, Korean; Debian's fonts-noto-cjk).
+FONT_FILES = (("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"), ("NotoSansCJK-Regular.ttc", "NotoSansCJK-Bold.ttc"))
+
+
+@lru_cache(maxsize=16)
+def _load(name: str, size: int):
+    try:
+        return ImageFont.truetype(name, size)  # Pillow also looks in the system's font folders
+    except OSError:
+        return None
+
+
+@lru_cache(maxsize=8)
+def _characters(path: str) -> frozenset[int]:
+    """Code points a font file has glyphs for (the first font of a collection)."""
+    from fontTools.ttLib import TTFont  # WeasyPrint's own dependency
+
+    with TTFont(path, fontNumber=0, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def _font(size: int, bold: bool = False, text: str = ""):
+    """The first font of FONT_FILES with glyphs for the most characters of `text`."""
+    fonts = [f for f in (_load(pair[bold], size) or _load(pair[0], size) for pair in FONT_FILES) if f is not None]
+    if not fonts:
+        return ImageFont.load_default(size=size)
+    needed = [ord(c) for c in text if not c.isspace()]
+    if all(c in _characters(fonts[0].path) for c in needed):
+        return fonts[0]  # the usual case, without reading the other fonts
+    return max(fonts, key=lambda font: sum(c in _characters(font.path) for c in needed))  # first of equals
 
 
 def year_chart_png(plan: Plan) -> bytes:
@@ -62,7 +86,7 @@ def year_chart_png(plan: Plan) -> bytes:
         return 60 + index * (ROW + GAP)
 
     def label(index: int, text: str, colour) -> None:
-        draw.text((12, row_top(index) + 10), _fit(text, 24), fill=colour, font=_font(21, bold=True))
+        draw.text((12, row_top(index) + 10), _fit(text, 24), fill=colour, font=_font(21, bold=True, text=text))
 
     def quarters(index: int, side, strong, soft) -> None:
         top = row_top(index)
@@ -88,8 +112,8 @@ def year_chart_png(plan: Plan) -> bytes:
         if right <= left:
             continue
         draw.rectangle([left + 1, top, right - 1, top + ROW], fill=(31, 41, 55) if index % 2 else (55, 65, 81))
-        draw.text((left + 8, top + 10), _fit(period.name, max(3, int((right - left) / 13))), fill="white",
-                  font=_font(20, bold=True))
+        name = _fit(period.name, max(3, int((right - left) / 13)))
+        draw.text((left + 8, top + 10), name, fill="white", font=_font(20, bold=True, text=name))
 
     if collisions:
         top = row_top(3)

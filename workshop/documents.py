@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterable
 
 import jinja2
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .errors import RenderError
@@ -46,6 +47,19 @@ def add_minutes(clock: str, minutes: int) -> str:
     hours, mins = map(int, clock.split(":"))
     total = (hours * 60 + mins + minutes) % (24 * 60)
     return f"{total // 60:02d}:{total % 60:02d}"
+
+
+class _FolderLoader(jinja2.FileSystemLoader):
+    """Loads templates only from inside its folders: a template that is a symbolic link to a file
+    elsewhere (a brand pack unpacked from a tar archive can carry one) is refused, as the URL
+    fetcher refuses it, so `{% include %}` cannot print a private file into a document."""
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        path = Path(filename).resolve()
+        if not any(path.is_relative_to(Path(folder).resolve()) for folder in self.searchpath):
+            raise RenderError(f"{filename}: blocked: the template is a link to {path}, outside its templates folder")
+        return source, filename, uptodate
 
 
 @dataclass
@@ -97,8 +111,8 @@ class Theme:
         # "builtin/memo.html" always names the built-in template, so a user's memo.html can extend
         # it and override a single block instead of copying the whole file.
         loader = jinja2.ChoiceLoader([
-            jinja2.FileSystemLoader([str(p) for p in self.search_path]),
-            jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(str(builtin_theme_dir()))}),
+            _FolderLoader([str(p) for p in self.search_path]),
+            jinja2.PrefixLoader({"builtin": _FolderLoader(str(builtin_theme_dir()))}),
         ])
         env = ImmutableSandboxedEnvironment(
             loader=loader,
@@ -138,14 +152,16 @@ class Theme:
             """Lets documents load the theme's own files and data: URIs, and nothing else."""
 
             def fetch(self, url, headers=None):
-                if url.startswith("data:"):
+                scheme = url.split(":", 1)[0].lower()
+                if scheme == "data":
                     return super().fetch(url, headers)
-                if url.startswith("file:"):
-                    from urllib.request import url2pathname
-
-                    path = Path(url2pathname(url.split("?")[0].removeprefix("file:"))).resolve()
-                    if any(path.is_relative_to(root) for root in roots):
-                        return super().fetch(url, headers)
+                if scheme == "file":
+                    path = _file_url_path(url)
+                    if path is not None and any(path.is_relative_to(root) for root in roots):
+                        # Fetch the file that was checked, not the URL as given: urllib drops a
+                        # `#...` fragment that a check on the URL's text would count as path, so
+                        # `file:///etc/passwd#/../<theme>/x.css` would pass the check yet read /etc/passwd.
+                        return super().fetch(path.as_uri(), headers)
                 raise ValueError(f"blocked: documents may only load theme files, not {url}")
 
         return ThemeFetcher(allowed_protocols=("file", "data"), allow_redirects=False)
@@ -153,6 +169,17 @@ class Theme:
     @cached_property
     def reference_docx(self) -> Path:
         return self.find("reference.docx")
+
+
+def _file_url_path(url: str) -> Path | None:
+    """The absolute, symlink-free local path a file: URL names (None for a file: URL on another host)."""
+    from urllib.parse import urlsplit
+    from urllib.request import url2pathname
+
+    parts = urlsplit(url)
+    if parts.netloc not in ("", "localhost"):
+        return None
+    return Path(url2pathname(parts.path)).resolve()
 
 
 def theme_for(vendor: VendorProfile, template_dirs: Iterable[Path] = (), *, pdf_variant: str | None = None) -> Theme:
@@ -177,8 +204,29 @@ def render_html(plan: Plan, document: str, theme: Theme) -> str:
                                locale=plan.locale, logo=theme.logo_data_uri, **extra)
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}") from None
+    except SecurityError as exc:
+        # A user template reached for Python internals (__class__, __globals__, ...): say which
+        # file did it, so the operator knows whose template to distrust.
+        where = _template_frame(exc, template_name)
+        raise RenderError(f"{where}: blocked by the template sandbox: {exc}") from None
     except jinja2.TemplateError as exc:
-        raise RenderError(f"{template_name}: {exc}") from None
+        raise RenderError(f"{_template_frame(exc, template_name)}: {exc}") from None
+
+
+def _template_frame(exc: BaseException, fallback: str) -> str:
+    """`file:line` of the innermost template frame of a rendering error, else `fallback`.
+
+    Jinja2 rewrites a rendering error's traceback so that template code appears as frames of the
+    template file itself (marked by `__jinja_exception__` in their globals); with `extends` and
+    `include` the innermost one is the file whose code failed, not the document's template.
+    """
+    where = fallback
+    tb = exc.__traceback__
+    while tb is not None:
+        if "__jinja_exception__" in tb.tb_frame.f_globals:
+            where = f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return where
 
 
 def _page_css(paper: str):

@@ -13,11 +13,13 @@ from pathlib import Path
 
 import lxml.html
 from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm
+from docx.table import _Cell
 
 from .errors import RenderError
 
@@ -112,6 +114,14 @@ class _Writer:
         width, height = PAPER_MM[paper]
         self.section.page_width, self.section.page_height = Mm(width), Mm(height)
         self.text_width = self.section.page_width - self.section.left_margin - self.section.right_margin
+        self._style_ids: dict[str, str | None] = {}
+
+    def _style_id(self, name: str) -> str | None:
+        """The id python-docx would write for paragraph style `name` (None for the default style)."""
+        if name not in self._style_ids:
+            self._style_ids[name] = self.document.part.get_style_id(self.document.styles[name],
+                                                                     WD_STYLE_TYPE.PARAGRAPH)
+        return self._style_ids[name]
 
     # --- blocks -----------------------------------------------------------------------------
     def block(self, element, container) -> None:
@@ -213,9 +223,12 @@ class _Writer:
             tr_pr.append(OxmlElement("w:cantSplit"))  # a row never breaks across pages
             if is_header:
                 tr_pr.append(OxmlElement("w:tblHeader"))  # header rows repeat on every page
-            for cell, source in zip(row.cells, cells):
+            # row.cells lays out the whole table's grid on every call, and setting a style by object
+            # scans every style: both made a 500-deal table take seconds. These tables merge no
+            # cells, so a row's cells are its <w:tc> elements, and the style ids are looked up once.
+            for cell, source in zip((_Cell(tc, table) for tc in row._tr.tc_lst), cells):
                 paragraph = cell.paragraphs[0]
-                paragraph.style = self.document.styles["Table Heading" if is_header or source.tag == "th" else "Table Text"]
+                paragraph._p.style = self._style_id("Table Heading" if is_header or source.tag == "th" else "Table Text")
                 if "num" in _classes(source):
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 _add_inline(paragraph, source)
@@ -265,6 +278,14 @@ def _meta(root, name: str) -> str:
     return found[0] if found else ""
 
 
+CORE_PROPERTY_CHARS = 255  # python-docx refuses longer title, subject, keywords and author values
+
+
+def _core_text(text: str) -> str:
+    """A document property short enough for DOCX: a long partner name must not stop the document."""
+    return text if len(text) <= CORE_PROPERTY_CHARS else text[: CORE_PROPERTY_CHARS - 1] + "…"
+
+
 def html_to_docx(html: str, reference: Path, *, paper: str = "a4", created: date | None = None) -> bytes:
     """Build a DOCX from rendered HTML using the named styles of `reference` (a reference.docx)."""
     root = lxml.html.document_fromstring(html)
@@ -280,10 +301,10 @@ def html_to_docx(html: str, reference: Path, *, paper: str = "a4", created: date
     writer.blocks(body_element, document)
 
     props = document.core_properties
-    props.title = (root.findtext(".//title") or "").strip()
-    props.author = props.last_modified_by = _meta(root, "author")
-    props.subject = _meta(root, "description")
-    props.keywords = _meta(root, "keywords")
+    props.title = _core_text((root.findtext(".//title") or "").strip())
+    props.author = props.last_modified_by = _core_text(_meta(root, "author"))
+    props.subject = _core_text(_meta(root, "description"))
+    props.keywords = _core_text(_meta(root, "keywords"))
     props.language = root.get("lang") or "en"
     stamp = datetime.combine(created or date(2000, 1, 1), time())
     props.created = props.modified = stamp

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import calendar as _calendar
+import logging
+import warnings
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -11,6 +13,8 @@ import holidays as _holidays
 
 from .errors import PlanningError
 from .profiles import WEEKDAYS, FiscalCalendarSpec, MonthlyCalendarSpec, WeeklyCalendarSpec
+
+log = logging.getLogger(__name__)
 
 FIRST_YEAR, LAST_YEAR = 1900, 2200  # arithmetic range; the CLI accepts 1990-2100
 
@@ -291,10 +295,16 @@ def public_holidays(country: str, subdivision: str | None, span: DateRange) -> l
     are two entries.
     """
     years = range(span.start.year, span.end.year + 1)
-    table = _holidays.country_holidays(country, subdiv=subdivision, years=years)
-    if HOLIDAY_LANGUAGE in table.supported_languages:
-        table = _holidays.country_holidays(country, subdiv=subdivision, years=years, language=HOLIDAY_LANGUAGE)
-    found = {(name.strip(), day) for day, names in table.items() if day in span for name in names.split(";")}
+    # The holidays package warns (e.g. "India: only from 2001 to 2035") where it knows only some
+    # holidays of a year; that is a note for the log, not a warning for the user's terminal.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = _holidays.country_holidays(country, subdiv=subdivision, years=years)
+        if HOLIDAY_LANGUAGE in table.supported_languages:
+            table = _holidays.country_holidays(country, subdiv=subdivision, years=years, language=HOLIDAY_LANGUAGE)
+        found = {(name.strip(), day) for day, names in table.items() if day in span for name in names.split(";")}
+    for note in {str(w.message) for w in caught}:
+        log.info("public holidays of %s in %d-%d may be incomplete: %s", country, years[0], years[-1], note)
     return sorted(found, key=lambda item: (item[1], item[0]))
 
 

@@ -343,8 +343,9 @@ MAX_DEPTH = 40
 
 def _read_yaml(path: Path, text: str) -> tuple[Any, dict[Path_, int], list[Problem]]:
     """Parse YAML safely, remembering the line of every key and item."""
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)  # already reads the text: a NUL byte fails here
         node = loader.get_single_node()
         lines, problems = _node_lines(path, node)  # before constructing: it enforces the size limits
         data = loader.construct_document(node) if node is not None else None
@@ -353,12 +354,17 @@ def _read_yaml(path: Path, text: str) -> tuple[Any, dict[Path_, int], list[Probl
         line = mark.line + 1 if mark else None
         reason = exc.problem or exc.context or "cannot parse"
         raise ProfileError([Problem(path, f"malformed YAML: {reason}", line=line)]) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, such as NUL
+        line = text.count("\n", 0, exc.position) + 1
+        raise ProfileError([Problem(path, f"malformed YAML: character {chr(exc.character)!r} is not allowed",
+                                    line=line)]) from None
     except yaml.YAMLError as exc:
         raise ProfileError([Problem(path, f"malformed YAML: {exc}")]) from None
     except RecursionError:
         raise ProfileError([Problem(path, f"YAML nested too deeply (more than {MAX_DEPTH} levels)")]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return data, lines, problems
 
 
@@ -381,6 +387,9 @@ def _node_lines(path: Path, root: yaml.Node | None) -> tuple[dict[Path_, int], l
         if isinstance(node, yaml.MappingNode):
             seen: set[str] = set()
             for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):  # `{[a]: 1}` is YAML, but no profile key
+                    raise ProfileError([Problem(path, "malformed YAML: a key must be plain text, not a list or "
+                                                      "mapping", _dotted(at), key_node.start_mark.line + 1)])
                 key = key_node.value
                 if key in seen:
                     problems.append(Problem(path, "duplicate key", _dotted(at + (key,)), key_node.start_mark.line + 1))

@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Annotated, Iterable, Literal
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field
 
-from .errors import ProfileError, RuleError
+from .errors import PlanningError, ProfileError, RuleError
 from .formatting import jinja_filters
 from .fiscal import DateRange, FiscalCalendar, Quarter, calendar_for, clip, recurring_ranges
 from .profiles import Profile, load_model
@@ -154,7 +155,13 @@ def shared_commit_date(vendor: Side, partner: Side, pair: QuarterPair) -> date:
     under less pressure is under the most, then the later day.
     """
     both = pair.vendor.span.overlap(pair.partner.span)
-    assert both is not None, "paired quarters always overlap"
+    if both is None:
+        # Quarter ends are paired by distance, so this takes quarters of very different lengths
+        # (e.g. a weekly calendar with quarter_periods [1, 1, 1, 10]); no day counts for both.
+        raise PlanningError(
+            f"no shared quarter-end: {possessive(vendor.name)} quarter ending {pair.vendor.end} and "
+            f"{possessive(partner.name)} quarter ending {pair.partner.end} do not overlap; check the "
+            f"quarter lengths (quarter_periods) of a weekly calendar")
     window = DateRange(both.start - timedelta(days=366), both.end + timedelta(days=366))
     closed = [r for _, r in vendor.blackout_ranges(window) + partner.blackout_ranges(window)]
 
@@ -727,17 +734,25 @@ def apply_rules(packs: list[LoadedPack], context: dict) -> tuple[list[Finding], 
     questions: list[Question] = []
     for loaded in packs:
         for rule in loaded.pack.rules:
+            part = "when"  # which part of the rule is being evaluated, for the error message
             try:
                 if not RULE_ENV.compile_expression(rule.when, undefined_to_none=False)(**context):
                     continue
+                part = "each"
                 items = list(RULE_ENV.compile_expression(rule.each, undefined_to_none=False)(**context)) if rule.each else [None]
                 for item in items:
                     scope = {**context, "item": item}
+                    part = "finding"
                     text = _squash(RULE_ENV.from_string(rule.finding).render(scope))
                     findings.append(Finding(rule=rule.id, severity=rule.severity, section=rule.section, text=text))
-                    for source in rule.questions:
+                    for index, source in enumerate(rule.questions):
+                        part = f"questions[{index}]"
                         questions.append(Question(rule=rule.id, section=rule.section,
                                                   text=_squash(RULE_ENV.from_string(source).render(scope))))
+            except SecurityError as exc:
+                # A pack reached for Python internals; name the file and rule so the pack can be distrusted.
+                raise RuleError(f"{loaded.path}: rule {rule.id}: {part}: blocked by the sandbox "
+                                f"(SecurityError): {exc}") from None
             except (TemplateError, TypeError, ValueError, ArithmeticError, AttributeError, KeyError) as exc:
                 raise RuleError(f"{loaded.path}: rule {rule.id}: {type(exc).__name__}: {exc}") from None
     order = {s: i for i, s in enumerate(SEVERITIES)}
