@@ -4,6 +4,7 @@ calendars, drafted, scored and rendered as PDF and Word.
 This package is the public API; the CLI is a thin shell over exactly these names.
 """
 
+from .agreements import Agreement, agreement_path, agreement_status, load_agreement
 from .documents import Theme, render_document, render_html, render_memo, theme_for
 from .errors import PlanningError, Problem, ProfileError, ProfileNotFound, RenderError, WorkshopError
 from .fiscal import (
@@ -15,8 +16,8 @@ from .fiscal import (
     calendar_for,
     public_holidays,
 )
-from .kits import PartnerResult, build_batch, build_documents, write_atomic
-from .plan import Plan, default_fiscal_year, plan_partnership, plan_schema
+from .kits import PartnerResult, build_batch, build_documents, write_agreement, write_atomic
+from .plan import Plan, default_fiscal_year, draft_agreement, plan_partnership, plan_schema
 from .profiles import (
     Profile,
     VendorProfile,
@@ -31,6 +32,7 @@ from .profiles import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "Agreement", "agreement_path", "agreement_status", "draft_agreement", "load_agreement", "write_agreement",
     "DateRange", "FiscalCalendar", "FiscalYear", "MonthlyCalendar", "PartnerResult", "Plan", "PlanningError", "Problem", "Profile", "ProfileError",
     "ProfileNotFound", "RenderError", "Theme", "VendorProfile", "WorkshopError", "build_batch",
     "build_documents", "calendar_for", "default_fiscal_year", "find_vendor_file", "load_profile",

@@ -11,15 +11,18 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .agreements import STRATEGIES, agreement_path, agreement_schema, load_agreement
 from .documents import FORMATS, PDF_VARIANTS, Theme, theme_for
-from .errors import ProfileError, WorkshopError
+from .errors import ProfileError, ProfileNotFound, WorkshopError
 from .fiscal import FiscalYear, calendar_for
-from .kits import build_batch
-from .plan import Plan, default_fiscal_year, plan_partnership, plan_schema, rule_packs_for
+from .kits import build_batch, write_agreement
+from .plan import Plan, default_fiscal_year, draft_agreement, plan_partnership, plan_schema, rule_packs_for
 from .profiles import (
     PROFILE_SUFFIXES,
     VENDOR_STEM,
+    agreement_files,
     find_vendor_file,
+    is_agreement_file,
     load_profile,
     load_vendor,
     profile_files,
@@ -112,17 +115,18 @@ def _vendor_for(partner_file: Path, vendor_file: Path | None):
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 def validate(paths: tuple[Path, ...]) -> None:
-    """Check profiles and report every problem in every file.
+    """Check profiles and agreements and report every problem in every file.
 
     PATHS are profile files or folders of them [default: ./partner_profiles]. A file named
-    vendor.yaml (or .toml/.json) is checked as the vendor profile. Exits 0 when all are valid,
-    1 otherwise; each problem names the file, the line and the field.
+    vendor.yaml (or .toml/.json) is checked as the vendor profile, a <partner>.agreement.yaml as
+    an agreement (its fiscal year against the vendor's calendar in vendor.yaml beside it). Exits 0
+    when all are valid, 1 otherwise; each problem names the file, the line and the field.
     """
     files: list[Path] = []
     for path in paths or (DEFAULT_PROFILES,):
         if path.is_dir():
             vendor = [path / f"{VENDOR_STEM}{s}" for s in PROFILE_SUFFIXES if (path / f"{VENDOR_STEM}{s}").is_file()]
-            files.extend(vendor + profile_files(path))
+            files.extend(vendor + profile_files(path) + agreement_files(path))
         else:
             files.append(path)
     if not files:
@@ -130,27 +134,47 @@ def validate(paths: tuple[Path, ...]) -> None:
     invalid = 0
     for file in files:
         try:
-            load_profile(file, vendor=file.stem.lower() == VENDOR_STEM)
+            if is_agreement_file(file):
+                load_agreement(file, vendor=_vendor_beside(file))
+            else:
+                load_profile(file, vendor=file.stem.lower() == VENDOR_STEM)
         except ProfileError as exc:
             invalid += 1
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
-    noun = "profile" if len(files) == 1 else "profiles"
+    agreements = sum(1 for f in files if is_agreement_file(f))
+    profiles = len(files) - agreements
+    counted = f"{profiles} profile{'s' * (profiles != 1)}"
+    if agreements:
+        counted += f" and {agreements} agreement{'s' * (agreements != 1)}"
     if invalid:
-        click.echo(f"{invalid} of {len(files)} {noun} invalid", err=True)
+        click.echo(f"{invalid} of {counted} invalid", err=True)
         sys.exit(EXIT_FAILED)
-    click.echo(f"{len(files)} {noun} valid")
+    click.echo(f"{counted} valid")
+
+
+def _vendor_beside(file: Path):
+    """The valid vendor profile in the same folder, or None (an invalid one is reported on its own)."""
+    try:
+        return load_vendor(find_vendor_file(file.parent))
+    except (ProfileError, ProfileNotFound):
+        return None
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(["partner", "vendor", "plan"]), default="partner")
+@click.argument("kind", type=click.Choice(["partner", "vendor", "plan", "agreement"]), default="partner")
 def schema(kind: str) -> None:
-    """Print the JSON Schema of a partner profile, the vendor profile or a plan.
+    """Print the JSON Schema of a partner profile, the vendor profile, a plan or an agreement.
 
     Point your editor at it for completion and checking while you write profiles, e.g. with the
     first line `# yaml-language-server: $schema=../schemas/partner.schema.json`.
     """
-    document = plan_schema() if kind == "plan" else profile_schema(kind)  # type: ignore[arg-type]
+    if kind == "plan":
+        document = plan_schema()
+    elif kind == "agreement":
+        document = agreement_schema()
+    else:
+        document = profile_schema(kind)  # type: ignore[arg-type]
     click.echo(json.dumps(document, indent=2))
 
 
@@ -301,13 +325,39 @@ def _document_command(document: str, summary: str, details: str):
 
 memo = cli.command("memo")(_document_command(
     "memo", "Write the one-page MOP agreement memo (PDF and Word) for partners.",
-    "The memo is marked DRAFT and has signature blocks for both sides."))
+    "The memo prints the partner's agreement file (<partner>.agreement.yaml, see `workshop agree`) when there "
+    "is one for the year, else the recommended MOP; it is marked DRAFT, with blank signature lines, until the "
+    "agreement says `status: signed`."))
 brief = cli.command("brief")(_document_command(
     "briefing", "Write the internal briefing pack (PDF and Word) for partners.",
     "For your own team: findings, the MOP options with their scores, questions, contacts and deals."))
 agenda = cli.command("agenda")(_document_command(
     "agenda", "Write the session agenda (PDF and Word) to share with partners.",
     "Timed sections with owners and the questions for each; no internal scores or risk labels."))
+
+
+@cli.command()
+@click.argument("partner")
+@profile_options
+@click.option("--strategy", type=click.Choice(STRATEGIES), required=True,
+              help="The MOP shape both sides chose (it may differ from the recommendation).")
+@click.option("--force", is_flag=True, help="Replace an existing agreement file.")
+def agree(partner: str, profiles_dir: Path, vendor_file: Path | None, as_of: date, fiscal_year: int | None,
+          strategy: str, force: bool) -> None:
+    """Write a draft agreement file for a partner from the current plan.
+
+    The file, <partner-id>.agreement.yaml beside the partner profile, holds the chosen strategy's
+    periods, the commitments dated from them, the review cadence and both sides' signatories
+    (from the profiles, not yet signed). Edit it as agreed, then set the `signed` dates and
+    `status: signed`; `workshop memo` prints it. An existing file is kept unless --force.
+    """
+    partner_file = resolve_partner(partner, profiles_dir)
+    vendor = _vendor_for(partner_file, vendor_file)
+    profile = load_profile(partner_file)
+    result = plan_partnership(vendor, profile, as_of=as_of, fiscal_year=fiscal_year)
+    path = write_agreement(agreement_path(partner_file, profile.id), draft_agreement(result, vendor, profile, strategy),
+                           force=force)
+    click.echo(str(path))
 
 
 def _report(results, total: int) -> int:

@@ -10,10 +10,12 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .agreements import Agreement, AgreementExists, agreement_path, dump_agreement, load_agreement
+from .agreements import agreement_status as agreement_status  # re-exported for the kit index
 from .documents import DOCUMENTS, FORMATS, Theme, render_document
 from .errors import WorkshopError
-from .plan import Plan, plan_partnership
-from .profiles import VendorProfile, load_profile
+from .plan import Plan, default_fiscal_year, plan_partnership
+from .profiles import Profile, VendorProfile, load_profile
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,28 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_agreement(path: Path, agreement: Agreement, *, force: bool = False) -> Path:
+    """Write an agreement file atomically; refuse to replace an existing one unless `force`."""
+    if path.exists() and not force:
+        raise AgreementExists(f"{path}: an agreement already exists; pass --force to replace it")
+    write_atomic(path, dump_agreement(agreement))
+    return path
+
+
+def agreement_for(partner_file: Path, partner: Profile, vendor: VendorProfile, fiscal_year: int) -> Agreement | None:
+    """The partner's agreement for `fiscal_year`, checked, or None if there is none for that year.
+
+    An agreement file for another fiscal year is left alone: it is last year's (or next year's) outcome."""
+    path = agreement_path(partner_file, partner.id)
+    if not path.is_file():
+        return None
+    agreement = load_agreement(path, vendor=vendor)
+    if agreement.fiscal_year != fiscal_year:
+        log.info("%s: agreement is for FY%d, not FY%d; not used", path, agreement.fiscal_year, fiscal_year)
+        return None
+    return agreement
 
 
 def partner_folder(out: Path, plan: Plan) -> Path:
@@ -56,12 +80,17 @@ def build_documents(partner_file: Path, vendor: VendorProfile, out: Path, *, as_
                     fiscal_year: int | None = None, documents: Iterable[str] = ("memo",),
                     formats: Iterable[str] = FORMATS, paper: str | None = None,
                     theme: Theme | None = None) -> PartnerResult:
-    """Plan one partner and write the requested documents; errors are caught and reported in the result."""
+    """Plan one partner and write the requested documents; errors are caught and reported in the result.
+
+    The partner's agreement file for the year, if any, goes into the plan, so the memo shows what
+    was agreed."""
     result = PartnerResult(source=partner_file)
     try:
         partner = load_profile(partner_file)
         result.partner_id = partner.id
-        plan = plan_partnership(vendor, partner, as_of=as_of, fiscal_year=fiscal_year)
+        year = default_fiscal_year(vendor, as_of) if fiscal_year is None else fiscal_year
+        plan = plan_partnership(vendor, partner, as_of=as_of, fiscal_year=year)
+        plan = plan.with_agreement(agreement_for(partner_file, partner, vendor, year))
         folder = partner_folder(out, plan)
         theme = theme or Theme()
         for document in documents:
