@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -13,7 +14,7 @@ import click
 from . import __version__
 from .agreements import STRATEGIES, agreement_path, agreement_schema, load_agreement
 from .documents import FORMATS, PDF_VARIANTS, Theme, theme_for
-from .errors import ProfileError, ProfileNotFound, WorkshopError
+from .errors import ProfileError, ProfileNotFound, SigningError, WorkshopError
 from .fiscal import FiscalYear, calendar_for
 from .kits import build_batch, write_agreement
 from .plan import Plan, default_fiscal_year, draft_agreement, plan_partnership, plan_schema, rule_packs_for
@@ -281,7 +282,39 @@ def plan(partner: str, profiles_dir: Path, vendor_file: Path | None, as_of: date
         _print_plan(result)
 
 
-def _document_command(document: str, summary: str, details: str):
+def _signing_options(func):
+    """--sign, --key and --passphrase-env: the memo command signs its PDFs with them."""
+    options = [
+        click.option("--sign", is_flag=True, help="Sign each PDF digitally (PAdES) in the vendor's signature block."),
+        click.option("--key", "key_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.p12",
+                     help="PKCS#12 file with the signer's private key and certificate (with --sign)."),
+        click.option("--passphrase-env", metavar="VAR",
+                     help="Environment variable holding the key's passphrase [default: no passphrase]."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _memo_signer(sign: bool, key_file: Path | None, passphrase_env: str | None):
+    """The loaded key for --sign (None without it); a bad key stops the run before anything is written."""
+    if not sign:
+        if key_file or passphrase_env:
+            raise click.UsageError("--key and --passphrase-env only make sense with --sign")
+        return None
+    if key_file is None:
+        raise click.UsageError("--sign needs --key FILE.p12")
+    passphrase = None
+    if passphrase_env:
+        if passphrase_env not in os.environ:
+            raise SigningError(f"environment variable {passphrase_env} is not set; it should hold the passphrase of {key_file}")
+        passphrase = os.environ[passphrase_env]
+    from .signing import MemoSigner
+
+    return MemoSigner.load(key_file, passphrase)
+
+
+def _document_command(document: str, summary: str, details: str, *, signing: bool = False):
     """A command that writes one document (PDF and Word) for one or more partners."""
 
     @click.argument("partners", nargs=-1)
@@ -299,9 +332,12 @@ def _document_command(document: str, summary: str, details: str):
                   help="Archival or accessible PDF: pdf/a-1b … pdf/a-4u, pdf/ua-1, pdf/ua-2 (passed to WeasyPrint).")
     def command(partners: tuple[str, ...], all_partners: bool, profiles_dir: Path, vendor_file: Path | None,
                 as_of: date, fiscal_year: int | None, formats: tuple[str, ...], out: Path, paper: str | None,
-                template_dirs: tuple[Path, ...], pdf_variant: str | None) -> None:
+                template_dirs: tuple[Path, ...], pdf_variant: str | None, **sign_options) -> None:
         if all_partners == bool(partners):
             raise click.UsageError("name one or more PARTNERS, or pass --all (not both)")
+        if sign_options.get("sign") and "pdf" not in formats:
+            raise click.UsageError("--sign signs the PDF; add pdf to --format")
+        signer = _memo_signer(**sign_options) if signing else None
         files = profile_files(profiles_dir) if all_partners else [resolve_partner(p, profiles_dir) for p in partners]
         if not files:
             raise click.UsageError(f"no partner profiles in {profiles_dir}")
@@ -310,9 +346,12 @@ def _document_command(document: str, summary: str, details: str):
             raise click.UsageError("partners come from different folders; pass --vendor FILE")
         results = build_batch(files, vendor, out, as_of=as_of, fiscal_year=fiscal_year, formats=formats,
                               paper=paper, theme=theme_for(vendor, template_dirs, pdf_variant=pdf_variant),
-                              documents=(document,))
+                              documents=(document,), sign_pdf=signer.sign if signer else None)
         failed = _report(results, len(files))
         sys.exit(EXIT_FAILED if failed else EXIT_OK)
+
+    if signing:
+        command = _signing_options(command)
 
     command.__doc__ = f"""{summary}
 
@@ -327,7 +366,9 @@ memo = cli.command("memo")(_document_command(
     "memo", "Write the one-page MOP agreement memo (PDF and Word) for partners.",
     "The memo prints the partner's agreement file (<partner>.agreement.yaml, see `workshop agree`) when there "
     "is one for the year, else the recommended MOP; it is marked DRAFT, with blank signature lines, until the "
-    "agreement says `status: signed`."))
+    "agreement says `status: signed`. --sign --key FILE.p12 signs the PDF digitally in the vendor's "
+    "signature block (check it with `workshop verify`); a bad key or passphrase stops before anything is written.",
+    signing=True))
 brief = cli.command("brief")(_document_command(
     "briefing", "Write the internal briefing pack (PDF and Word) for partners.",
     "For your own team: findings, the MOP options with their scores, questions, contacts and deals."))
@@ -358,6 +399,43 @@ def agree(partner: str, profiles_dir: Path, vendor_file: Path | None, as_of: dat
     path = write_agreement(agreement_path(partner_file, profile.id), draft_agreement(result, vendor, profile, strategy),
                            force=force)
     click.echo(str(path))
+
+
+@cli.command()
+@click.argument("pdf", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--trust", "trusted", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              metavar="CERT.pem", help="Trust signatures that chain to this certificate (repeatable) "
+                                       "[default: the signer's own certificate].")
+def verify(pdf: Path, trusted: tuple[Path, ...]) -> None:
+    """Check the digital signature of a signed memo PDF.
+
+    Reports who signed (the certificate's common name), when (the signing time the signer's
+    software recorded), and whether the document is intact. Without --trust the signer's own
+    certificate is trusted, which is what self-signed keys allow: the check then shows integrity
+    and names the signer, not that the signer is who the certificate says. Exits 0 when every
+    signature is intact and trusted, 1 for a modified, unsigned or unreadable file.
+    """
+    from .signing import verify_pdf
+
+    try:
+        data = pdf.read_bytes()
+    except OSError as exc:
+        raise SigningError(f"{pdf}: cannot read: {exc.strerror or exc}") from None
+    reports = verify_pdf(data, source=str(pdf), trust=trusted)
+    basis = "the given certificate" + ("s" if len(trusted) > 1 else "") if trusted else "the signer's own certificate"
+    for report in reports:
+        when = f" on {report.signed_at:%Y-%m-%d %H:%M:%S %Z}" if report.signed_at else ""
+        click.echo(f"{pdf}: signed by {report.signer}{when}")
+        if not report.intact:
+            click.echo("  MODIFIED: the signed content was changed after signing", err=True)
+        elif not report.whole_file:
+            click.echo("  MODIFIED: content was added to the file after signing", err=True)
+        else:
+            click.echo("  intact: the document is unchanged since it was signed")
+        if report.intact:
+            click.echo(f"  trust: {'trusted' if report.trusted else 'NOT trusted'} by {basis}",
+                       err=not report.trusted)
+    sys.exit(EXIT_OK if all(r.ok for r in reports) else EXIT_FAILED)
 
 
 def _report(results, total: int) -> int:

@@ -8,7 +8,7 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .agreements import Agreement, AgreementExists, agreement_path, dump_agreement, load_agreement
 from .agreements import agreement_status as agreement_status  # re-exported for the kit index
@@ -16,6 +16,9 @@ from .documents import DOCUMENTS, FORMATS, Theme, render_document
 from .errors import WorkshopError
 from .plan import Plan, default_fiscal_year, plan_partnership
 from .profiles import Profile, VendorProfile, load_profile
+
+# Signs a rendered PDF for a plan (workshop.signing.MemoSigner.sign); None leaves PDFs unsigned.
+PdfSigner = Callable[[bytes, Plan], bytes]
 
 log = logging.getLogger(__name__)
 
@@ -79,11 +82,11 @@ class PartnerResult:
 def build_documents(partner_file: Path, vendor: VendorProfile, out: Path, *, as_of: date,
                     fiscal_year: int | None = None, documents: Iterable[str] = ("memo",),
                     formats: Iterable[str] = FORMATS, paper: str | None = None,
-                    theme: Theme | None = None) -> PartnerResult:
+                    theme: Theme | None = None, sign_pdf: PdfSigner | None = None) -> PartnerResult:
     """Plan one partner and write the requested documents; errors are caught and reported in the result.
 
     The partner's agreement file for the year, if any, goes into the plan, so the memo shows what
-    was agreed."""
+    was agreed. `sign_pdf` signs the memo's PDF in memory before it is written."""
     result = PartnerResult(source=partner_file)
     try:
         partner = load_profile(partner_file)
@@ -95,6 +98,8 @@ def build_documents(partner_file: Path, vendor: VendorProfile, out: Path, *, as_
         theme = theme or Theme()
         for document in documents:
             rendered = render_document(plan, document, theme, formats=formats, paper=paper or vendor.paper)
+            if sign_pdf is not None and document == "memo" and "pdf" in rendered:
+                rendered["pdf"] = sign_pdf(rendered["pdf"], plan)
             stem = DOCUMENTS[document][2]
             for fmt, data in rendered.items():
                 target = folder / f"{stem}.{fmt}"
