@@ -191,6 +191,10 @@ def test_agreement_signature_image_must_exist_and_be_png(profiles, invoke):
         load_agreement(path)
     messages = [str(p) for p in caught.value.problems]
     assert any("signatories.vendor[0].signature_image: cannot read" in m and "missing.png" in m for m in messages)
+    _png(profiles.parent / "elsewhere.png")
+    _edit(path, lambda d: d["signatories"]["vendor"][0].update(signature_image="../elsewhere.png"))
+    with pytest.raises(workshop.ProfileError, match=r"signature_image: \.\./elsewhere.png is outside the agreement's folder"):
+        load_agreement(path)
     assert any("signatories.partner[0].signature_image:" in m and "fake.png is not a PNG file" in m for m in messages)
 
 
@@ -203,6 +207,14 @@ def test_agreement_status_for_the_kit_index(profiles, invoke):
     _edit(profiles / "sakura.agreement.yaml", _sign)
     assert agreement_status(partner_file, fiscal_year=2028) == "signed"
     assert workshop.kits.agreement_status is agreement_status
+
+
+def test_agreement_file_is_named_after_the_profile_id(profiles, invoke):
+    path = profiles / "sakura.yaml"
+    path.write_text("id: sakura-jp\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert _agree(invoke, profiles, "--strategy", "align-vendor").exit_code == 0
+    assert (profiles / "sakura-jp.agreement.yaml").is_file()
+    assert agreement_status(path) == "draft"
 
 
 def test_memo_renders_from_a_draft_agreement(profiles, invoke, tmp_path):

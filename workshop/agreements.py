@@ -13,7 +13,7 @@ from pydantic import Field, PrivateAttr
 
 from .errors import Problem, ProfileError, WorkshopError
 from .fiscal import calendar_for
-from .profiles import AGREEMENT_SUFFIX, Profile, _Model, dotted, field_lines, load_model
+from .profiles import AGREEMENT_SUFFIX, Profile, _Model, dotted, field_lines, load_model, load_profile
 
 STRATEGIES = ("align-vendor", "align-partner", "shared-quarter-end", "dual-mop")
 Strategy = Literal["align-vendor", "align-partner", "shared-quarter-end", "dual-mop"]
@@ -95,9 +95,15 @@ class Agreement(_Model):
         return self.status == "signed"
 
     def signature_image_path(self, image: str) -> Path:
-        """Where a `signature_image` is: relative to the agreement file (or the working folder)."""
-        base = self._source.parent if self._source else Path.cwd()
-        return base / image
+        """Where a `signature_image` is: relative to the agreement file (or the working folder).
+
+        Raises ValueError for a path outside that folder: an agreement may come from someone else,
+        and documents must not embed arbitrary files from the machine that renders them."""
+        base = (self._source.parent if self._source else Path.cwd()).resolve()
+        path = (base / image).resolve()
+        if not path.is_relative_to(base):
+            raise ValueError(f"{image} is outside the agreement's folder {base}; keep signature images beside it")
+        return path
 
     def signature_data_uris(self) -> dict[str, str]:
         """Every signature image as a data: URI keyed by its `signature_image` text, for the memo."""
@@ -207,8 +213,8 @@ def load_agreement(path: str | Path, *, vendor: Profile | None = None, fiscal_ye
 
 def agreement_status(partner_file: str | Path, fiscal_year: int | None = None) -> AgreementStatus:
     """`signed`, `draft` or `none` (no agreement file, or one for another fiscal year) for a partner
-    profile, e.g. for a kit's index. Raises ProfileError if the agreement file is invalid."""
-    path = agreement_path(partner_file)
+    profile, e.g. for a kit's index. Raises ProfileError if the profile or the agreement is invalid."""
+    path = agreement_path(partner_file, load_profile(partner_file).id)  # a profile may set its own id
     if not path.is_file():
         return "none"
     agreement = load_agreement(path)

@@ -93,7 +93,9 @@ def build_documents(partner_file: Path, vendor: VendorProfile, out: Path, *, as_
         result.partner_id = partner.id
         year = default_fiscal_year(vendor, as_of) if fiscal_year is None else fiscal_year
         plan = plan_partnership(vendor, partner, as_of=as_of, fiscal_year=year)
-        plan = plan.with_agreement(agreement_for(partner_file, partner, vendor, year))
+        documents = tuple(documents)
+        if "memo" in documents:  # only the memo prints the agreement; a broken one need not stop a briefing
+            plan = plan.with_agreement(agreement_for(partner_file, partner, vendor, year))
         folder = partner_folder(out, plan)
         theme = theme or Theme()
         for document in documents:

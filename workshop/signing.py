@@ -79,6 +79,9 @@ class MemoSigner:
 
     def sign(self, pdf: bytes, plan) -> bytes:
         """Sign a memo PDF of `plan` in the vendor's signature block; returns the signed PDF."""
+        if plan.agreement is None or plan.agreement.status != "signed":
+            log.warning("%s: signing a DRAFT memo (its agreement is %s)", plan.partner.id,
+                        "not signed yet" if plan.agreement else "missing: see workshop agree")
         return sign_pdf(pdf, self, anchor=f"For {plan.vendor.name}")
 
 
