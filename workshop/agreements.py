@@ -4,9 +4,9 @@ profile as `<partner-id>.agreement.yaml`, drafted from a Plan, checked, and sign
 from __future__ import annotations
 
 import base64
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import Field, PrivateAttr
@@ -158,7 +158,7 @@ def check_agreement(agreement: Agreement, path: Path, *, vendor: Profile | None 
             problem(("periods", index, "end"), f"ends {period.end}, before it starts ({period.start})")
     for index in range(1, len(periods)):
         before, after = periods[index - 1], periods[index]
-        expected = date.fromordinal(before.end.toordinal() + 1)
+        expected = before.end + timedelta(days=1)
         if after.start > expected:
             gap = (after.start - before.end).days - 1
             problem(("periods", index, "start"), f"gap of {gap} day{'s' * (gap != 1)} after {before.name} "

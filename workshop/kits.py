@@ -18,7 +18,7 @@ from .plan import Plan, default_fiscal_year, plan_partnership
 from .profiles import Profile, VendorProfile, load_profile
 
 # Signs a rendered PDF for a plan (workshop.signing.MemoSigner.sign); None leaves PDFs unsigned.
-PdfSigner = Callable[[bytes, Plan], bytes]
+SignPdf = Callable[[bytes, Plan], bytes]
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ class PartnerResult:
 def build_documents(partner_file: Path, vendor: VendorProfile, out: Path, *, as_of: date,
                     fiscal_year: int | None = None, documents: Iterable[str] = ("memo",),
                     formats: Iterable[str] = FORMATS, paper: str | None = None,
-                    theme: Theme | None = None, sign_pdf: PdfSigner | None = None) -> PartnerResult:
+                    theme: Theme | None = None, sign_pdf: SignPdf | None = None) -> PartnerResult:
     """Plan one partner and write the requested documents; errors are caught and reported in the result.
 
     The partner's agreement file for the year, if any, goes into the plan, so the memo shows what
