@@ -134,6 +134,6 @@ def test_cli_schema_prints_json(invoke):
 
 
 def test_cli_help_on_every_command(invoke):
-    for command in ("validate", "schema", "calendar", "plan", "memo"):
+    for command in ("validate", "schema", "calendar", "plan", "memo", "agree", "verify"):
         result = invoke(command, "--help")
         assert result.exit_code == 0 and "Usage: " in result.output

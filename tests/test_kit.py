@@ -14,7 +14,7 @@ from workshop import kits
 from workshop.documents import DOCUMENTS, builtin_theme_dir
 from workshop.ical import planning_session_date
 
-from .conftest import EXAMPLES, pdf_pages
+from .conftest import EXAMPLES, pdf_pages, pdf_text
 
 DATE = "2026-11-26"
 ALL_EXAMPLES = tuple(p.stem for p in workshop.profile_files(EXAMPLES))
@@ -266,3 +266,67 @@ def test_kit_usage_errors(runner, profiles):
 def test_kit_help(invoke):
     result = invoke("kit", "--help")
     assert result.exit_code == 0 and "--index-only" in result.output and "--shard K/N" in result.output
+
+
+def _set_agreement(path, **changes):
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data.update(changes)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def test_kit_carries_the_memo_in_its_agreed_state_and_the_index_says_which(invoke, kit, profiles):
+    assert kit().exit_code == 0
+    assert {row["id"]: row["agreement"] for row in index_csv(kit.year)} == {
+        "bluewater": "none", "rheinwerk": "none", "sakura": "none"}
+    assert "DRAFT" in pdf_text((kit.year / "sakura/memo.pdf").read_bytes())
+
+    assert invoke("agree", "sakura", "--profiles", profiles, "--date", DATE, "--strategy", "align-partner").exit_code == 0
+    result = kit()
+    assert "1 built, 2 unchanged" in result.output  # the new agreement file rebuilds only its partner
+    assert {row["id"]: row["agreement"] for row in index_csv(kit.year)}["sakura"] == "draft"
+    plan = json.loads((kit.year / "sakura/plan.json").read_text())
+    assert plan["agreement"]["strategy"] == "align-partner"
+
+    path = profiles / "sakura.agreement.yaml"
+    import yaml
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for side in ("vendor", "partner"):
+        for person in data["signatories"][side]:
+            person["signed"] = date(2026, 12, 3)
+    _set_agreement(path, signatories=data["signatories"], status="signed")
+    result = kit()
+    assert "1 built, 2 unchanged" in result.output
+    rows = {row["id"]: row for row in index_csv(kit.year)}
+    assert rows["sakura"]["agreement"] == "signed"
+    memo = pdf_text((kit.year / "sakura/memo.pdf").read_bytes())
+    assert "DRAFT" not in memo and "Signed · Dana Whitfield, VP, Global Channel Sales · 3 December 2026" in memo
+    assert pdf_pages((kit.year / "sakura/memo.pdf").read_bytes()) == 1
+    html = (kit.year / "index.html").read_text(encoding="utf-8")
+    assert "memos: 1 signed, 0 agreed in draft, 2 not yet agreed" in html
+
+    path.unlink()  # an agreement withdrawn: the kit goes back to the draft memo
+    assert "1 built, 2 unchanged" in kit().output
+    assert "DRAFT" in pdf_text((kit.year / "sakura/memo.pdf").read_bytes())
+
+
+def test_kit_a_broken_agreement_fails_its_partner_only(invoke, kit, profiles):
+    assert invoke("agree", "sakura", "--profiles", profiles, "--date", DATE, "--strategy", "dual-mop").exit_code == 0
+    _set_agreement(profiles / "sakura.agreement.yaml", status="signed")  # nobody has signed
+    result = kit()
+    assert result.exit_code == 1
+    assert "sakura.agreement.yaml" in result.output and "signed" in result.output
+    assert "2 built, 0 unchanged, 1 failed" in result.output
+    assert {row["id"]: row["status"] for row in index_csv(kit.year)}["sakura"] == "failed"
+
+
+def test_kit_index_shows_the_top_findings(kit):
+    assert kit().exit_code == 0
+    rows = {row["id"]: row for row in index_csv(kit.year)}
+    plan = json.loads((kit.year / "rheinwerk/plan.json").read_text())
+    ranked = [f for f in plan["findings"] if f["severity"] != "info"]
+    assert ranked, "the example partner has findings worth showing"
+    shown = rows["rheinwerk"]["top_findings"].split(" | ")
+    assert shown == [f"{f['severity']}: {f['text']}" for f in ranked[:kits.TOP_FINDINGS]]
+    assert ranked[0]["text"] in (kit.year / "index.html").read_text(encoding="utf-8").replace("&#39;", "'")

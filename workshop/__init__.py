@@ -7,6 +7,7 @@ This package is the public API; the CLI is a thin shell over exactly these names
 # Before the imports: kits fingerprints its inputs with the version, and imports it from here.
 __version__ = "0.1.0"
 
+from .agreements import Agreement, agreement_path, agreement_status, load_agreement
 from .documents import Theme, render_document, render_html, render_memo, theme_for
 from .errors import PlanningError, Problem, ProfileError, ProfileNotFound, RenderError, WorkshopError
 from .fiscal import (
@@ -28,10 +29,11 @@ from .kits import (
     build_partner,
     kit_options,
     select_shard,
+    write_agreement,
     write_atomic,
     write_index,
 )
-from .plan import Plan, default_fiscal_year, plan_partnership, plan_schema
+from .plan import Plan, default_fiscal_year, draft_agreement, plan_partnership, plan_schema
 from .profiles import (
     Profile,
     VendorProfile,
@@ -44,11 +46,12 @@ from .profiles import (
 )
 
 __all__ = [
-    "DateRange", "FiscalCalendar", "FiscalYear", "KitOptions", "MonthlyCalendar", "PartnerResult", "Plan",
-    "PlanningError", "Problem", "Profile", "ProfileError", "ProfileNotFound", "RenderError", "Theme",
-    "VendorProfile", "WeeklyCalendar", "WorkshopError", "build_batch", "build_documents", "build_kit",
-    "build_partner", "calendar_for", "default_fiscal_year", "find_vendor_file", "kit_options", "load_profile",
-    "load_vendor", "mop_calendar", "mop_events", "plan_partnership", "plan_schema", "profile_files",
-    "profile_schema", "public_holidays", "render_document", "render_html", "render_memo", "resolve_partner",
-    "select_shard", "theme_for", "write_atomic", "write_index",
+    "Agreement", "agreement_path", "agreement_status", "build_batch", "build_documents", "build_kit",
+    "build_partner", "calendar_for", "DateRange", "default_fiscal_year", "draft_agreement",
+    "find_vendor_file", "FiscalCalendar", "FiscalYear", "kit_options", "KitOptions", "load_agreement",
+    "load_profile", "load_vendor", "MonthlyCalendar", "mop_calendar", "mop_events", "PartnerResult", "Plan",
+    "plan_partnership", "plan_schema", "PlanningError", "Problem", "Profile", "profile_files",
+    "profile_schema", "ProfileError", "ProfileNotFound", "public_holidays", "render_document", "render_html",
+    "render_memo", "RenderError", "resolve_partner", "select_shard", "Theme", "theme_for", "VendorProfile",
+    "WeeklyCalendar", "WorkshopError", "write_agreement", "write_atomic", "write_index",
 ]

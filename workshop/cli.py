@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -11,15 +12,18 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .agreements import STRATEGIES, agreement_path, agreement_schema, load_agreement
 from .documents import FORMATS, PDF_VARIANTS, Theme, theme_for
-from .errors import ProfileError, WorkshopError
+from .errors import ProfileError, ProfileNotFound, SigningError, WorkshopError
 from .fiscal import FiscalYear, calendar_for
-from .kits import build_batch, build_kit, kit_options, select_shard, write_index
-from .plan import Plan, default_fiscal_year, plan_partnership, plan_schema, rule_packs_for
+from .kits import build_batch, build_kit, kit_options, select_shard, write_agreement, write_index
+from .plan import Plan, default_fiscal_year, draft_agreement, plan_partnership, plan_schema, rule_packs_for
 from .profiles import (
     PROFILE_SUFFIXES,
     VENDOR_STEM,
+    agreement_files,
     find_vendor_file,
+    is_agreement_file,
     load_profile,
     load_vendor,
     profile_files,
@@ -132,17 +136,18 @@ def _vendor_file_for(files: list[Path], vendor_file: Path | None) -> Path:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 def validate(paths: tuple[Path, ...]) -> None:
-    """Check profiles and report every problem in every file.
+    """Check profiles and agreements and report every problem in every file.
 
     PATHS are profile files or folders of them [default: ./partner_profiles]. A file named
-    vendor.yaml (or .toml/.json) is checked as the vendor profile. Exits 0 when all are valid,
-    1 otherwise; each problem names the file, the line and the field.
+    vendor.yaml (or .toml/.json) is checked as the vendor profile, a <partner>.agreement.yaml as
+    an agreement (its fiscal year against the vendor's calendar in vendor.yaml beside it). Exits 0
+    when all are valid, 1 otherwise; each problem names the file, the line and the field.
     """
     files: list[Path] = []
     for path in paths or (DEFAULT_PROFILES,):
         if path.is_dir():
             vendor = [path / f"{VENDOR_STEM}{s}" for s in PROFILE_SUFFIXES if (path / f"{VENDOR_STEM}{s}").is_file()]
-            files.extend(vendor + profile_files(path))
+            files.extend(vendor + profile_files(path) + agreement_files(path))
         else:
             files.append(path)
     if not files:
@@ -150,27 +155,47 @@ def validate(paths: tuple[Path, ...]) -> None:
     invalid = 0
     for file in files:
         try:
-            load_profile(file, vendor=file.stem.lower() == VENDOR_STEM)
+            if is_agreement_file(file):
+                load_agreement(file, vendor=_vendor_beside(file))
+            else:
+                load_profile(file, vendor=file.stem.lower() == VENDOR_STEM)
         except ProfileError as exc:
             invalid += 1
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
-    noun = "profile" if len(files) == 1 else "profiles"
+    agreements = sum(1 for f in files if is_agreement_file(f))
+    profiles = len(files) - agreements
+    counted = f"{profiles} profile{'s' * (profiles != 1)}"
+    if agreements:
+        counted += f" and {agreements} agreement{'s' * (agreements != 1)}"
     if invalid:
-        click.echo(f"{invalid} of {len(files)} {noun} invalid", err=True)
+        click.echo(f"{invalid} of {counted} invalid", err=True)
         sys.exit(EXIT_FAILED)
-    click.echo(f"{len(files)} {noun} valid")
+    click.echo(f"{counted} valid")
+
+
+def _vendor_beside(file: Path):
+    """The valid vendor profile in the same folder, or None (an invalid one is reported on its own)."""
+    try:
+        return load_vendor(find_vendor_file(file.parent))
+    except (ProfileError, ProfileNotFound):
+        return None
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(["partner", "vendor", "plan"]), default="partner")
+@click.argument("kind", type=click.Choice(["partner", "vendor", "plan", "agreement"]), default="partner")
 def schema(kind: str) -> None:
-    """Print the JSON Schema of a partner profile, the vendor profile or a plan.
+    """Print the JSON Schema of a partner profile, the vendor profile, a plan or an agreement.
 
     Point your editor at it for completion and checking while you write profiles, e.g. with the
     first line `# yaml-language-server: $schema=../schemas/partner.schema.json`.
     """
-    document = plan_schema() if kind == "plan" else profile_schema(kind)  # type: ignore[arg-type]
+    if kind == "plan":
+        document = plan_schema()
+    elif kind == "agreement":
+        document = agreement_schema()
+    else:
+        document = profile_schema(kind)  # type: ignore[arg-type]
     click.echo(json.dumps(document, indent=2))
 
 
@@ -277,7 +302,39 @@ def plan(partner: str, profiles_dir: Path, vendor_file: Path | None, as_of: date
         _print_plan(result)
 
 
-def _document_command(document: str, summary: str, details: str):
+def _signing_options(func):
+    """--sign, --key and --passphrase-env: the memo command signs its PDFs with them."""
+    options = [
+        click.option("--sign", is_flag=True, help="Sign each PDF digitally (PAdES) in the vendor's signature block."),
+        click.option("--key", "key_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.p12",
+                     help="PKCS#12 file with the signer's private key and certificate (with --sign)."),
+        click.option("--passphrase-env", metavar="VAR",
+                     help="Environment variable holding the key's passphrase [default: no passphrase]."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _memo_signer(sign: bool, key_file: Path | None, passphrase_env: str | None):
+    """The loaded key for --sign (None without it); a bad key stops the run before anything is written."""
+    if not sign:
+        if key_file or passphrase_env:
+            raise click.UsageError("--key and --passphrase-env only make sense with --sign")
+        return None
+    if key_file is None:
+        raise click.UsageError("--sign needs --key FILE.p12")
+    passphrase = None
+    if passphrase_env:
+        if passphrase_env not in os.environ:
+            raise SigningError(f"environment variable {passphrase_env} is not set; it should hold the passphrase of {key_file}")
+        passphrase = os.environ[passphrase_env]
+    from .signing import MemoSigner
+
+    return MemoSigner.load(key_file, passphrase)
+
+
+def _document_command(document: str, summary: str, details: str, *, signing: bool = False):
     """A command that writes one document (PDF and Word) for one or more partners."""
 
     @click.argument("partners", nargs=-1)
@@ -295,14 +352,20 @@ def _document_command(document: str, summary: str, details: str):
                   help="Archival or accessible PDF: pdf/a-1b … pdf/a-4u, pdf/ua-1, pdf/ua-2 (passed to WeasyPrint).")
     def command(partners: tuple[str, ...], all_partners: bool, profiles_dir: Path, vendor_file: Path | None,
                 as_of: date, fiscal_year: int | None, formats: tuple[str, ...], out: Path, paper: str | None,
-                template_dirs: tuple[Path, ...], pdf_variant: str | None) -> None:
+                template_dirs: tuple[Path, ...], pdf_variant: str | None, **sign_options) -> None:
+        if sign_options.get("sign") and "pdf" not in formats:
+            raise click.UsageError("--sign signs the PDF; add pdf to --format")
+        signer = _memo_signer(**sign_options) if signing else None
         files = _partner_files(partners, all_partners, profiles_dir)
         vendor = load_vendor(_vendor_file_for(files, vendor_file))
         results = build_batch(files, vendor, out, as_of=as_of, fiscal_year=fiscal_year, formats=formats,
                               paper=paper, theme=theme_for(vendor, template_dirs, pdf_variant=pdf_variant),
-                              documents=(document,))
+                              documents=(document,), sign_pdf=signer.sign if signer else None)
         failed = _report(results, len(files))
         sys.exit(EXIT_FAILED if failed else EXIT_OK)
+
+    if signing:
+        command = _signing_options(command)
 
     command.__doc__ = f"""{summary}
 
@@ -315,7 +378,11 @@ def _document_command(document: str, summary: str, details: str):
 
 memo = cli.command("memo")(_document_command(
     "memo", "Write the one-page MOP agreement memo (PDF and Word) for partners.",
-    "The memo is marked DRAFT and has signature blocks for both sides."))
+    "The memo prints the partner's agreement file (<partner>.agreement.yaml, see `workshop agree`) when there "
+    "is one for the year, else the recommended MOP; it is marked DRAFT, with blank signature lines, until the "
+    "agreement says `status: signed`. --sign --key FILE.p12 signs the PDF digitally in the vendor's "
+    "signature block (check it with `workshop verify`); a bad key or passphrase stops before anything is written.",
+    signing=True))
 brief = cli.command("brief")(_document_command(
     "briefing", "Write the internal briefing pack (PDF and Word) for partners.",
     "For your own team: findings, the MOP options with their scores, questions, contacts and deals."))
@@ -383,6 +450,66 @@ def kit(partners: tuple[str, ...], all_partners: bool, profiles_dir: Path, vendo
     else:
         click.echo(f"shard {shard[0]}/{shard[1]} done; when every shard is, run: workshop kit --index-only", err=True)
     sys.exit(EXIT_FAILED if failed else EXIT_OK)
+
+@cli.command()
+@click.argument("partner")
+@profile_options
+@click.option("--strategy", type=click.Choice(STRATEGIES), required=True,
+              help="The MOP shape both sides chose (it may differ from the recommendation).")
+@click.option("--force", is_flag=True, help="Replace an existing agreement file.")
+def agree(partner: str, profiles_dir: Path, vendor_file: Path | None, as_of: date, fiscal_year: int | None,
+          strategy: str, force: bool) -> None:
+    """Write a draft agreement file for a partner from the current plan.
+
+    The file, <partner-id>.agreement.yaml beside the partner profile, holds the chosen strategy's
+    periods, the commitments dated from them, the review cadence and both sides' signatories
+    (from the profiles, not yet signed). Edit it as agreed, then set the `signed` dates and
+    `status: signed`; `workshop memo` prints it. An existing file is kept unless --force.
+    """
+    partner_file = resolve_partner(partner, profiles_dir)
+    vendor = _vendor_for(partner_file, vendor_file)
+    profile = load_profile(partner_file)
+    result = plan_partnership(vendor, profile, as_of=as_of, fiscal_year=fiscal_year)
+    path = write_agreement(agreement_path(partner_file, profile.id), draft_agreement(result, vendor, profile, strategy),
+                           force=force)
+    click.echo(str(path))
+
+
+@cli.command()
+@click.argument("pdf", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--trust", "trusted", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              metavar="CERT.pem", help="Trust signatures that chain to this certificate (repeatable) "
+                                       "[default: the signer's own certificate].")
+def verify(pdf: Path, trusted: tuple[Path, ...]) -> None:
+    """Check the digital signature of a signed memo PDF.
+
+    Reports who signed (the certificate's common name), when (the signing time the signer's
+    software recorded), and whether the document is intact. Without --trust the signer's own
+    certificate is trusted, which is what self-signed keys allow: the check then shows integrity
+    and names the signer, not that the signer is who the certificate says. Exits 0 when every
+    signature is intact and trusted, 1 for a modified, unsigned or unreadable file.
+    """
+    from .signing import verify_pdf
+
+    try:
+        data = pdf.read_bytes()
+    except OSError as exc:
+        raise SigningError(f"{pdf}: cannot read: {exc.strerror or exc}") from None
+    reports = verify_pdf(data, source=str(pdf), trust=trusted)
+    basis = "the given certificate" + ("s" if len(trusted) > 1 else "") if trusted else "the signer's own certificate"
+    for report in reports:
+        when = f" on {report.signed_at:%Y-%m-%d %H:%M:%S %Z}" if report.signed_at else ""
+        click.echo(f"{pdf}: signed by {report.signer}{when}")
+        if not report.intact:
+            click.echo("  MODIFIED: the signed content was changed after signing", err=True)
+        elif not report.whole_file:
+            click.echo("  MODIFIED: content was added to the file after signing", err=True)
+        else:
+            click.echo("  intact: the document is unchanged since it was signed")
+        if report.intact:
+            click.echo(f"  trust: {'trusted' if report.trusted else 'NOT trusted'} by {basis}",
+                       err=not report.trusted)
+    sys.exit(EXIT_OK if all(r.ok for r in reports) else EXIT_FAILED)
 
 
 def _report(results, total: int, *, incremental: bool = False) -> int:

@@ -199,6 +199,11 @@ def render_html(plan: Plan, document: str, theme: Theme) -> str:
 
         extra["chart"] = year_chart_data_uri(plan)
     try:
+        # Handwritten signatures travel as data: URIs, like the logo: documents never read files.
+        extra["signature_images"] = plan.agreement.signature_data_uris() if plan.agreement else {}
+    except ValueError as exc:
+        raise RenderError(f"signature image: {exc}") from None
+    try:
         template = theme.environment.get_template(template_name)
         return template.render(plan=plan, document_title=title, lang=plan.locale.replace("_", "-"),
                                locale=plan.locale, logo=theme.logo_data_uri, **extra)

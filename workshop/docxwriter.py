@@ -31,6 +31,7 @@ PARAGRAPH_CLASS_STYLES = {
     "party": "Signature Party",
     "line": "Signature Line",
     "field": "Signature Field",
+    "signature-image": "Signature Field",
 }
 INLINE_TAGS = {"strong", "b", "em", "i", "span", "a", "br", "small", "img"}
 BLOCK_CONTAINERS = {"main", "section", "div", "article"}

@@ -50,3 +50,7 @@ class RuleError(WorkshopError):
 
 class RenderError(WorkshopError):
     """A template or a document could not be rendered."""
+
+
+class SigningError(WorkshopError):
+    """A key or certificate cannot be used to sign, or a PDF's signature cannot be checked; the message names the file."""

@@ -16,17 +16,22 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import jinja2
 
 from . import __version__
+from .agreements import Agreement, AgreementExists, agreement_path, dump_agreement, load_agreement
+from .agreements import agreement_status as agreement_status  # re-exported for the kit index
 from .documents import DOCUMENTS, FORMATS, Theme, render_document, theme_for
 from .errors import WorkshopError
 from .ical import mop_calendar
 from .plan import Plan, default_fiscal_year, plan_partnership, vendor_rule_locations
+from .profiles import Profile, VendorProfile, load_profile, load_vendor
 from .rules import rule_pack_files
-from .profiles import VendorProfile, load_profile, load_vendor
+
+# Signs a rendered PDF for a plan (workshop.signing.MemoSigner.sign); None leaves PDFs unsigned.
+SignPdf = Callable[[bytes, Plan], bytes]
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +49,28 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_agreement(path: Path, agreement: Agreement, *, force: bool = False) -> Path:
+    """Write an agreement file atomically; refuse to replace an existing one unless `force`."""
+    if path.exists() and not force:
+        raise AgreementExists(f"{path}: an agreement already exists; pass --force to replace it")
+    write_atomic(path, dump_agreement(agreement))
+    return path
+
+
+def agreement_for(partner_file: Path, partner: Profile, vendor: VendorProfile, fiscal_year: int) -> Agreement | None:
+    """The partner's agreement for `fiscal_year`, checked, or None if there is none for that year.
+
+    An agreement file for another fiscal year is left alone: it is last year's (or next year's) outcome."""
+    path = agreement_path(partner_file, partner.id)
+    if not path.is_file():
+        return None
+    agreement = load_agreement(path, vendor=vendor)
+    if agreement.fiscal_year != fiscal_year:
+        log.info("%s: agreement is for FY%d, not FY%d; not used", path, agreement.fiscal_year, fiscal_year)
+        return None
+    return agreement
 
 
 def partner_folder(out: Path, plan: Plan) -> Path:
@@ -76,17 +103,26 @@ class PartnerResult:
 def build_documents(partner_file: Path, vendor: VendorProfile, out: Path, *, as_of: date,
                     fiscal_year: int | None = None, documents: Iterable[str] = ("memo",),
                     formats: Iterable[str] = FORMATS, paper: str | None = None,
-                    theme: Theme | None = None) -> PartnerResult:
-    """Plan one partner and write the requested documents; errors are caught and reported in the result."""
+                    theme: Theme | None = None, sign_pdf: SignPdf | None = None) -> PartnerResult:
+    """Plan one partner and write the requested documents; errors are caught and reported in the result.
+
+    The partner's agreement file for the year, if any, goes into the plan, so the memo shows what
+    was agreed. `sign_pdf` signs the memo's PDF in memory before it is written."""
     result = PartnerResult(source=partner_file)
     try:
         partner = load_profile(partner_file)
         result.partner_id = partner.id
-        plan = plan_partnership(vendor, partner, as_of=as_of, fiscal_year=fiscal_year)
+        year = default_fiscal_year(vendor, as_of) if fiscal_year is None else fiscal_year
+        plan = plan_partnership(vendor, partner, as_of=as_of, fiscal_year=year)
+        documents = tuple(documents)
+        if "memo" in documents:  # only the memo prints the agreement; a broken one need not stop a briefing
+            plan = plan.with_agreement(agreement_for(partner_file, partner, vendor, year))
         folder = partner_folder(out, plan)
         theme = theme or Theme()
         for document in documents:
             rendered = render_document(plan, document, theme, formats=formats, paper=paper or vendor.paper)
+            if sign_pdf is not None and document == "memo" and "pdf" in rendered:
+                rendered["pdf"] = sign_pdf(rendered["pdf"], plan)
             stem = DOCUMENTS[document][2]
             for fmt, data in rendered.items():
                 target = folder / f"{stem}.{fmt}"
@@ -220,6 +256,8 @@ def build_partner(partner_file: Path, vendor: VendorProfile, out: Path, options:
         partner = load_profile(partner_file)
         result.partner_id = partner.id
         plan = plan_partnership(vendor, partner, as_of=options.as_of, fiscal_year=options.fiscal_year)
+        agreement = agreement_for(partner_file, partner, vendor, options.fiscal_year)
+        plan = plan.with_agreement(agreement)  # the memo in its current state: draft or signed
         folder = partner_folder(out, plan)
         outputs: dict[str, bytes] = {}
         for document, (_, _, stem) in DOCUMENTS.items():
@@ -234,6 +272,7 @@ def build_partner(partner_file: Path, vendor: VendorProfile, out: Path, options:
         record = {
             "source": str(partner_file.resolve()),
             "fingerprint": fingerprint,
+            "agreement": agreement_inputs(partner_file, partner.id),
             "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(outputs.items())},
         }
         write_atomic(folder / INPUTS_FILE, _json_bytes(record))
@@ -262,9 +301,40 @@ def _read_records(folder: Path) -> dict[str, tuple[Path, dict]]:
     return records
 
 
+def agreement_inputs(partner_file: Path, partner_id: str) -> dict[str, str | None]:
+    """{path: sha256 or None if absent} of a partner's agreement file and the signature images it names.
+
+    Kept in the build record rather than the fingerprint: which file is the agreement depends on
+    the profile's id, and a rerun should not have to load every profile to find out. An agreement
+    that does not load counts by its bytes alone; the build reports what is wrong with it.
+    """
+    path = agreement_path(partner_file, partner_id)
+    inputs = {str(path): _digest_of(path)}
+    if inputs[str(path)] is not None:
+        try:
+            agreement = load_agreement(path)
+            people = agreement.signatories.vendor + agreement.signatories.partner
+            for image in {p.signature_image for p in people if p.signature_image}:
+                image_path = agreement.signature_image_path(image)
+                inputs[str(image_path)] = _digest_of(image_path)
+        except (WorkshopError, ValueError):
+            pass
+    return inputs
+
+
+def _digest_of(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
 def _is_current(record: dict, partner: Path, fingerprint: str, expected: list[str]) -> bool:
-    return (record.get("fingerprint") == fingerprint and sorted(record.get("files", {})) == sorted(expected)
-            and all((partner / name).is_file() for name in expected))
+    # An agreement (or signature image) that appeared, changed or went away since the build counts as a change.
+    agreement = record.get("agreement")
+    return (agreement is not None and record.get("fingerprint") == fingerprint and sorted(record.get("files", {})) == sorted(expected)
+            and all((partner / name).is_file() for name in expected)
+            and all(_digest_of(Path(path)) == digest for path, digest in agreement.items()))
 
 
 # One theme per worker process, built by the pool's initializer and reused for every document.
@@ -398,6 +468,10 @@ def _note_outcome(year: Path, result: PartnerResult, records: dict[str, tuple[Pa
     write_atomic(failure, _json_bytes(record))
 
 
+TOP_FINDINGS = 3
+"""How many findings per partner the index shows."""
+
+
 @dataclass(frozen=True)
 class IndexRow:
     """One partner's line in the index."""
@@ -408,6 +482,10 @@ class IndexRow:
     recommended: str = ""
     worst_offset_days: int | None = None
     score: float | None = None
+    agreement: str = ""
+    """`draft`, `signed` or `none`: the state of the memo in the kit."""
+    top_findings: tuple[str, ...] = ()
+    """The most severe findings, most severe first."""
     files: tuple[str, ...] = ()
     """Paths relative to the year folder."""
     error: str = ""
@@ -427,6 +505,9 @@ def index_rows(out: Path, fiscal_year: int) -> list[IndexRow]:
         rows[folder.name] = IndexRow(
             id=folder.name, name=plan.partner.name, status="built", recommended=plan.recommended,
             worst_offset_days=plan.facts.worst_offset_days, score=option.score,
+            agreement=plan.agreement.status if plan.agreement is not None else "none",
+            top_findings=tuple(f"{f.severity}: {f.text}" for f in plan.findings
+                               if f.severity != "info")[:TOP_FINDINGS],
             files=tuple(f"{folder.name}/{name}" for name in sorted(record["files"])),
         )
     for path in sorted((year / FAILURES_FOLDER).glob("*.json")):
@@ -442,11 +523,13 @@ def index_rows(out: Path, fiscal_year: int) -> list[IndexRow]:
 def _index_csv(rows: list[IndexRow]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["id", "name", "recommended", "worst_offset_days", "score", "status", "error", "files"])
+    writer.writerow(["id", "name", "recommended", "worst_offset_days", "score", "agreement", "top_findings",
+                     "status", "error", "files"])
     for row in rows:
         writer.writerow([row.id, row.name, row.recommended,
                          "" if row.worst_offset_days is None else row.worst_offset_days,
-                         "" if row.score is None else f"{row.score:.1f}", row.status, row.error, " ".join(row.files)])
+                         "" if row.score is None else f"{row.score:.1f}", row.agreement,
+                         " | ".join(row.top_findings), row.status, row.error, " ".join(row.files)])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -456,7 +539,10 @@ def _index_html(rows: list[IndexRow], fiscal_year: int) -> bytes:
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     template = env.from_string((Path(__file__).parent / "kit_index.html").read_text(encoding="utf-8"))
     built = sum(r.status == "built" for r in rows)
-    return template.render(rows=rows, fiscal_year=fiscal_year, built=built, failed=len(rows) - built).encode("utf-8")
+    signed = sum(r.agreement == "signed" for r in rows)
+    drafts = sum(r.agreement == "draft" for r in rows)
+    return template.render(rows=rows, fiscal_year=fiscal_year, built=built, failed=len(rows) - built,
+                           signed=signed, drafts=drafts).encode("utf-8")
 
 
 def write_index(out: Path | str, fiscal_year: int) -> list[Path]:

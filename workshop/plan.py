@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from .agreements import AgreedCommitment, AgreedPeriod, Agreement, AgreementSignatories, AgreementSignatory
 from .errors import PlanningError
 from .fiscal import FIRST_YEAR, LAST_YEAR, DateRange, public_holidays
 from .profiles import Profile, VendorProfile
@@ -128,10 +129,27 @@ class Plan(_Model):
     session: SessionInfo
     agenda: list[AgendaItem]
     """Timed sections of the session, each with its questions."""
+    agreement: Agreement | None = None
+    """What both sides agreed for this fiscal year (the partner's agreement file), if there is one; the memo prints it."""
 
     @property
     def recommended_option(self) -> MopOption:
         return next(o for o in self.options if o.strategy == self.recommended)
+
+    @property
+    def memo_option(self) -> MopOption:
+        """The MOP the memo shows: the agreed strategy with the agreed periods, else the recommendation."""
+        if self.agreement is None:
+            return self.recommended_option
+        option = next(o for o in self.options if o.strategy == self.agreement.strategy)
+        periods = [MopPeriod(name=p.name, start=p.start, end=p.end) for p in self.agreement.periods]
+        return option.model_copy(update={"periods": periods})
+
+    def with_agreement(self, agreement: Agreement | None) -> Plan:
+        """This plan carrying `agreement` (which must be for the same fiscal year)."""
+        if agreement is not None and agreement.fiscal_year != self.fiscal_year:
+            raise PlanningError(f"the agreement is for FY{agreement.fiscal_year}, the plan for FY{self.fiscal_year}")
+        return self.model_copy(update={"agreement": agreement})
 
     def to_json(self) -> str:
         """The plan as stable, pretty-printed JSON (same plan, same bytes)."""
@@ -240,4 +258,30 @@ def plan_partnership(vendor: VendorProfile, partner: Profile, *, as_of: date, fi
         session_minutes=vendor.session_minutes,
         session=SessionInfo(**partner.session.model_dump()),
         agenda=build_agenda(questions, vendor.session_minutes),
+    )
+
+
+def draft_agreement(plan: Plan, vendor: VendorProfile, partner: Profile, strategy: str | None = None) -> Agreement:
+    """A draft agreement from a plan: the periods of `strategy` (default: the recommended one),
+    commitments dated from them, the review cadence, and both sides' signatories, none signed yet."""
+    strategy = strategy or plan.recommended
+    option = next((o for o in plan.options if o.strategy == strategy), None)
+    if option is None:
+        raise PlanningError(f"unknown strategy {strategy!r}; expected one of: {', '.join(o.strategy for o in plan.options)}")
+    span = DateRange(plan.facts.vendor_year_start, plan.facts.vendor_year_end)
+    holidays = holidays_for([vendor, partner], plan.fiscal_year, span)
+    vendor_side = Side.from_profile(vendor, holidays.get(vendor.id, ()))
+    partner_side = Side.from_profile(partner, holidays.get(partner.id, ()))
+    commitments = draft_commitments(plan.facts, [p.end for p in option.periods], vendor_side, partner_side)
+    return Agreement(
+        fiscal_year=plan.fiscal_year,
+        strategy=option.strategy,
+        periods=[AgreedPeriod(name=p.name, start=p.start, end=p.end) for p in option.periods],
+        commitments=[AgreedCommitment(party=c.party, text=c.text) for c in commitments],
+        review_cadence=plan.review_cadence,
+        signatories=AgreementSignatories(
+            vendor=[AgreementSignatory(name=s.name, title=s.title) for s in plan.vendor.signatories],
+            partner=[AgreementSignatory(name=s.name, title=s.title) for s in plan.partner.signatories],
+        ),
+        status="draft",
     )

@@ -8,7 +8,7 @@ import re
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar, Union
+from typing import Annotated, Any, Callable, Literal, TypeVar, Union
 
 import holidays
 import yaml
@@ -27,6 +27,9 @@ from .errors import Problem, ProfileError, ProfileNotFound
 
 PROFILE_SUFFIXES = (".yaml", ".yml", ".toml", ".json")
 VENDOR_STEM = "vendor"
+# An agreement (workshop.agreements) sits beside its partner profile as <partner-id>.agreement.yaml:
+# the profile stays the input, the agreement is the outcome, so folder scans must tell them apart.
+AGREEMENT_SUFFIX = ".agreement"
 
 MonthNumber = Annotated[int, Field(ge=1, le=12)]
 MonthDay = Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
@@ -548,6 +551,20 @@ def _collapse_union_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]
     return list(kept.values())
 
 
+def field_lines(path: str | Path) -> Callable[[Path_], int | None]:
+    """A lookup from a field path (e.g. ("periods", 2, "start")) to its line in the file, for problems
+    found after a file has loaded (checks that need more than one field, or other files)."""
+    path = Path(path).absolute()
+    _, lines, _ = _read_mapping(path)
+    toml_lines = _toml_lines(path.read_text(encoding="utf-8")) if path.suffix.lower() == ".toml" else None
+    return lambda at: _line_for(tuple(at), lines, toml_lines)
+
+
+def dotted(at: Path_) -> str:
+    """A field path as messages print it: `signatories.vendor[0].signed`."""
+    return _dotted(tuple(at))
+
+
 def load_model(path: str | Path, model: type[ModelT], *, defaults: dict[str, Any] | None = None,
                what: str = "a profile") -> ModelT:
     """Load one YAML/TOML/JSON file into a pydantic model; raise ProfileError listing every problem in it."""
@@ -589,14 +606,25 @@ def load_vendor(path: str | Path) -> VendorProfile:
 
 
 def profile_files(folder: str | Path) -> list[Path]:
-    """Partner profile files in a folder, sorted by name; the vendor profile is not among them."""
+    """Partner profile files in a folder, sorted by name; the vendor profile and agreement files are not among them."""
     folder = Path(folder)
     if not folder.is_dir():
         raise ProfileNotFound(f"{folder}: no such profiles folder")
     return sorted(
         p for p in folder.iterdir()
         if p.is_file() and p.suffix.lower() in PROFILE_SUFFIXES and p.stem.lower() != VENDOR_STEM
+        and not is_agreement_file(p)
     )
+
+
+def agreement_files(folder: str | Path) -> list[Path]:
+    """Agreement files (`<partner-id>.agreement.yaml`) in a profiles folder, sorted by name."""
+    return sorted(p for p in Path(folder).glob(f"*{AGREEMENT_SUFFIX}.yaml") if p.is_file())
+
+
+def is_agreement_file(path: str | Path) -> bool:
+    """Whether a file is an agreement record (`<partner-id>.agreement.yaml`) rather than a profile."""
+    return Path(path).stem.lower().endswith(AGREEMENT_SUFFIX)
 
 
 def find_vendor_file(folder: str | Path) -> Path:

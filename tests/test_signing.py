@@ -1,0 +1,256 @@
+"""Digital signatures: memo --sign puts a PAdES signature in the vendor's block, verify checks it.
+
+Keys and certificates are made at test time (nothing is committed): self-signed, RSA 2048,
+CN=Dana Whitfield, O=Halcyon Cloud Software, packed as PKCS#12 with a passphrase.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from workshop.signing import MemoSigner, signature_box, verify_pdf
+
+from .conftest import AS_OF, EXAMPLES, pdf_pages, pdf_text
+
+PASSPHRASE = "correct horse battery staple"
+
+
+def make_pkcs12(path, *, passphrase=PASSPHRASE, valid_from=-1, valid_days=30):
+    """A throwaway self-signed key and certificate as a PKCS#12 file; returns the certificate (cryptography)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Dana Whitfield"),
+                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Halcyon Cloud Software")])
+    start = datetime.now(timezone.utc) + timedelta(days=valid_from)
+    usage = x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
+                          data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=False,
+                          encipher_only=False, decipher_only=False)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start).not_valid_after(start + timedelta(days=valid_days))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(usage, critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    encryption = serialization.BestAvailableEncryption(passphrase.encode()) if passphrase else serialization.NoEncryption()
+    path.write_bytes(pkcs12.serialize_key_and_certificates(b"dana", key, certificate, None, encryption))
+    return certificate
+
+
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory):
+    """{name: path} of a valid key, an expired one and one that is not valid yet, plus a certificate PEM."""
+    from cryptography.hazmat.primitives import serialization
+
+    folder = tmp_path_factory.mktemp("keys")
+    certificate = make_pkcs12(folder / "dana.p12")
+    make_pkcs12(folder / "expired.p12", valid_from=-400, valid_days=365)
+    make_pkcs12(folder / "future.p12", valid_from=10)
+    (folder / "dana.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    other = make_pkcs12(folder / "other.p12")
+    (folder / "other.pem").write_bytes(other.public_bytes(serialization.Encoding.PEM))
+    return {p.stem if p.suffix == ".p12" else p.name: p for p in folder.iterdir()}
+
+
+@pytest.fixture
+def profiles(tmp_path):
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    for name in ("vendor", "sakura", "rheinwerk"):
+        shutil.copy(EXAMPLES / f"{name}.yaml", folder)
+    return folder
+
+
+@pytest.fixture
+def sign(invoke, profiles, tmp_path, keys, monkeypatch):
+    """Run `workshop memo PARTNER --sign` into tmp_path/out; returns (result, path of the memo PDF)."""
+    monkeypatch.setenv("MEMO_KEY_PASSPHRASE", PASSPHRASE)
+
+    def run(*extra, partner="sakura", key="dana", variable="MEMO_KEY_PASSPHRASE"):
+        out = tmp_path / "out"
+        result = invoke("memo", partner, "--profiles", profiles, "--date", AS_OF.isoformat(), "--out", out,
+                        "--sign", "--key", keys[key], "--passphrase-env", variable, *extra)
+        return result, out / "FY2028" / partner / "memo.pdf"
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def signed_pdf(tmp_path_factory, keys, vendor, theme):
+    """One signed memo for the tests that only read it."""
+    import workshop
+
+    plan = workshop.plan_partnership(vendor, workshop.load_profile(EXAMPLES / "rheinwerk.yaml"), as_of=AS_OF)
+    pdf = workshop.render_memo(plan, theme, formats=["pdf"])["pdf"]
+    signed = MemoSigner.load(keys["dana"], PASSPHRASE).sign(pdf, plan)
+    path = tmp_path_factory.mktemp("signed") / "memo.pdf"
+    path.write_bytes(signed)
+    return pdf, path
+
+
+def test_sign_then_verify_names_the_signer(sign, invoke):
+    result, pdf = sign()
+    assert result.exit_code == 0, result.output
+    assert pdf_pages(pdf.read_bytes()) == 1
+    assert "Mutual Operating Period Agreement" in pdf_text(pdf.read_bytes())
+    assert pdf.with_suffix(".docx").is_file()  # the Word file is written as usual, unsigned
+    result = invoke("verify", pdf)
+    assert result.exit_code == 0, result.output
+    assert f"{pdf}: signed by Dana Whitfield on " in result.output
+    assert "intact" in result.output and "trusted by the signer's own certificate" in result.output
+
+
+def test_signature_is_pades_in_a_visible_field_on_the_vendor_block(signed_pdf):
+    from pypdf import PdfReader
+
+    original, path = signed_pdf
+    reader = PdfReader(path)
+    fields = [a.get_object() for a in reader.pages[0]["/Annots"] if a.get_object().get("/FT") == "/Sig"]
+    assert len(fields) == 1
+    field = fields[0]
+    assert field["/T"] == "VendorSignature"
+    assert field["/V"]["/SubFilter"] == "/ETSI.CAdES.detached"
+    x1, y1, x2, y2 = (float(v) for v in field["/Rect"])
+    assert (x1, y1, x2, y2) == pytest.approx(signature_box(original, "For Halcyon Cloud Software"))
+    width = float(reader.pages[0].mediabox.width)
+    assert x2 - x1 > 100 and y2 - y1 > 10  # visible
+    assert x2 < width / 2  # the vendor's (left) column, not the partner's
+
+
+def test_verify_modified_byte_inside_signed_range_exits_1(signed_pdf, invoke, tmp_path):
+    from pypdf import PdfReader
+
+    _, path = signed_pdf
+    data = bytearray(path.read_bytes())
+    field = next(a.get_object() for a in PdfReader(path).pages[0]["/Annots"] if a.get_object().get("/FT") == "/Sig")
+    start, length, _, _ = (int(v) for v in field["/V"]["/ByteRange"])
+    # A byte of page content inside the first signed range: "Halcyon" becomes "Ialcyon" wherever it is raw text,
+    # else simply a flipped bit of a content stream.
+    target = data.find(b"stream", start + 1000, start + length) + 20
+    assert start < target < start + length
+    data[target] ^= 0x01
+    tampered = tmp_path / "tampered.pdf"
+    tampered.write_bytes(bytes(data))
+    result = invoke("verify", tampered)
+    assert result.exit_code == 1
+    assert "MODIFIED" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_verify_appended_content_exits_1(signed_pdf, invoke, tmp_path):
+    from pypdf import PdfWriter
+
+    _, path = signed_pdf
+    writer = PdfWriter(path, incremental=True)
+    writer.add_metadata({"/Title": "Something else"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    changed = tmp_path / "changed.pdf"
+    changed.write_bytes(buffer.getvalue())
+    result = invoke("verify", changed)
+    assert result.exit_code == 1
+    assert "MODIFIED: content was added to the file after signing" in result.output
+
+
+def test_verify_unsigned_pdf_exits_1(signed_pdf, invoke, tmp_path):
+    original, _ = signed_pdf
+    unsigned = tmp_path / "unsigned.pdf"
+    unsigned.write_bytes(original)
+    result = invoke("verify", unsigned)
+    assert result.exit_code == 1
+    assert result.output.strip() == f"error: {unsigned}: not digitally signed"
+
+
+def test_verify_not_a_pdf_exits_1(invoke, tmp_path):
+    junk = tmp_path / "junk.pdf"
+    junk.write_bytes(b"this is not a PDF at all")
+    result = invoke("verify", junk)
+    assert result.exit_code == 1
+    assert f"error: {junk}: cannot be read as a PDF" in result.output
+
+
+def test_verify_trust_another_certificate(signed_pdf, invoke, keys):
+    _, path = signed_pdf
+    result = invoke("verify", path, "--trust", keys["dana.pem"])
+    assert result.exit_code == 0, result.output
+    assert "trusted by the given certificate" in result.output
+    result = invoke("verify", path, "--trust", keys["other.pem"])
+    assert result.exit_code == 1
+    assert "NOT trusted by the given certificate" in result.output
+
+
+def test_verify_library_reports_signer_and_time(signed_pdf):
+    _, path = signed_pdf
+    [report] = verify_pdf(path.read_bytes())
+    assert report.signer == "Dana Whitfield" and report.ok
+    assert abs(report.signed_at - datetime.now(timezone.utc)) < timedelta(minutes=30)
+
+
+def test_sign_wrong_passphrase_exits_1_and_writes_nothing(sign, monkeypatch, keys):
+    monkeypatch.setenv("MEMO_KEY_PASSPHRASE", "wrong")
+    result, pdf = sign()
+    assert result.exit_code == 1
+    assert f"error: {keys['dana']}: cannot open the key: wrong passphrase" in result.output
+    assert "Traceback" not in result.output
+    assert not pdf.parent.exists()  # nothing at all, not even the DOCX
+
+
+def test_sign_missing_passphrase_variable_exits_1(sign, keys):
+    result, pdf = sign(variable="NO_SUCH_VARIABLE_HERE")
+    assert result.exit_code == 1
+    assert "environment variable NO_SUCH_VARIABLE_HERE is not set" in result.output and str(keys["dana"]) in result.output
+    assert not pdf.parent.exists()
+
+
+@pytest.mark.parametrize("key, message", [("expired", "expired on"), ("future", "is not valid before")])
+def test_sign_certificate_out_of_date_exits_1(sign, keys, key, message):
+    result, pdf = sign(key=key)
+    assert result.exit_code == 1
+    assert f"error: {keys[key]}: the certificate of Dana Whitfield {message}" in result.output
+    assert not pdf.parent.exists()
+
+
+def test_sign_unreadable_key_exits_1(invoke, profiles, tmp_path):
+    garbage = tmp_path / "garbage.p12"
+    garbage.write_bytes(b"not a key")
+    out = tmp_path / "out"
+    result = invoke("memo", "sakura", "--profiles", profiles, "--date", AS_OF.isoformat(), "--out", out,
+                    "--sign", "--key", garbage)
+    assert result.exit_code == 1
+    assert f"error: {garbage}: cannot open the key" in result.output
+    missing = tmp_path / "missing.p12"
+    result = invoke("memo", "sakura", "--profiles", profiles, "--date", AS_OF.isoformat(), "--out", out,
+                    "--sign", "--key", missing)
+    assert result.exit_code == 1
+    assert f"error: {missing}: cannot read the key file" in result.output
+    assert not out.exists()
+
+
+def test_sign_needs_a_key_and_pdf(invoke, profiles, keys):
+    result = invoke("memo", "sakura", "--profiles", profiles, "--sign")
+    assert result.exit_code == 2 and "--sign needs --key" in result.output
+    result = invoke("memo", "sakura", "--profiles", profiles, "--sign", "--key", keys["dana"], "--format", "docx")
+    assert result.exit_code == 2 and "add pdf to --format" in result.output
+    result = invoke("memo", "sakura", "--profiles", profiles, "--key", keys["dana"])
+    assert result.exit_code == 2 and "only make sense with --sign" in result.output
+
+
+def test_sign_all_partners_each_signed(invoke, profiles, tmp_path, keys, monkeypatch):
+    monkeypatch.setenv("PASS", PASSPHRASE)
+    out = tmp_path / "out"
+    result = invoke("memo", "--all", "--profiles", profiles, "--date", AS_OF.isoformat(), "--out", out,
+                    "--format", "pdf", "--sign", "--key", keys["dana"], "--passphrase-env", "PASS")
+    assert result.exit_code == 0, result.output
+    for partner in ("sakura", "rheinwerk"):
+        [report] = verify_pdf((out / "FY2028" / partner / "memo.pdf").read_bytes())
+        assert report.ok and report.signer == "Dana Whitfield"
