@@ -330,3 +330,22 @@ def test_kit_index_shows_the_top_findings(kit):
     shown = rows["rheinwerk"]["top_findings"].split(" | ")
     assert shown == [f"{f['severity']}: {f['text']}" for f in ranked[:kits.TOP_FINDINGS]]
     assert ranked[0]["text"] in (kit.year / "index.html").read_text(encoding="utf-8").replace("&#39;", "'")
+
+
+def test_kit_files_are_readable_like_any_new_file(kit):
+    import os
+
+    assert kit().exit_code == 0
+    mask = os.umask(0)
+    os.umask(mask)
+    for path in (kit.year / "sakura/memo.pdf", kit.year / "index.html"):
+        assert path.stat().st_mode & 0o777 == 0o666 & ~mask, path
+
+
+def test_kit_dropping_a_format_removes_its_old_files(kit):
+    assert kit(formats="pdf,docx").exit_code == 0
+    assert (kit.year / "sakura/memo.docx").exists()
+    assert kit(formats="pdf").exit_code == 0
+    assert not list(kit.year.glob("*/*.docx"))
+    manifest = json.loads((kit.year / "manifest.json").read_text())
+    assert not [name for name in manifest["files"] if name.endswith(".docx")]

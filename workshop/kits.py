@@ -36,6 +36,16 @@ SignPdf = Callable[[bytes, Plan], bytes]
 log = logging.getLogger(__name__)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_FILE_MODE = 0o666 & ~_umask()
+"""The mode an ordinary new file gets (mkstemp's own 0600 would hide documents from the rest of the team)."""
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write `data` to `path` so that readers see either the old file or the whole new one, never a part."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -45,6 +55,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
+        os.chmod(temporary, _FILE_MODE)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -269,6 +280,8 @@ def build_partner(partner_file: Path, vendor: VendorProfile, out: Path, options:
         for name, data in outputs.items():
             write_atomic(folder / name, data)
             result.files.append(folder / name)
+        for name in set(kit_files(FORMATS)) - outputs.keys():  # e.g. the .docx files of a run before --format pdf
+            (folder / name).unlink(missing_ok=True)
         record = {
             "source": str(partner_file.resolve()),
             "fingerprint": fingerprint,
