@@ -329,7 +329,10 @@ def test_kit_index_shows_the_top_findings(kit):
     assert ranked, "the example partner has findings worth showing"
     shown = rows["rheinwerk"]["top_findings"].split(" | ")
     assert shown == [f"{f['severity']}: {f['text']}" for f in ranked[:kits.TOP_FINDINGS]]
-    assert ranked[0]["text"] in (kit.year / "index.html").read_text(encoding="utf-8").replace("&#39;", "'")
+    html = (kit.year / "index.html").read_text(encoding="utf-8").replace("&#39;", "'")
+    assert ranked[0]["text"][:100] in html
+    for name in ("memo.pdf", "briefing.pdf", "agenda.pdf", "plan.json", "mop.ics"):
+        assert f'href="rheinwerk/{name}"' in html
 
 
 def test_kit_files_are_readable_like_any_new_file(kit):

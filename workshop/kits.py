@@ -546,6 +546,25 @@ def _index_csv(rows: list[IndexRow]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+FORMAT_LABELS = {"pdf": "PDF", "docx": "Word"}
+
+
+def _file_groups(files: Iterable[str]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """A partner's files for the index, one line per document: [("memo", [("PDF", "sakura/memo.pdf"), …]), …]."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    others: list[tuple[str, str]] = []
+    for path in files:
+        stem, _, suffix = path.rpartition("/")[2].rpartition(".")
+        if suffix in FORMAT_LABELS:
+            groups.setdefault(stem, []).append((FORMAT_LABELS[suffix], path))
+        else:
+            others.append((path.rpartition("/")[2], path))
+    order = [stem for _, _, stem in DOCUMENTS.values()]
+    lines = [(stem, sorted(groups[stem])) for stem in sorted(groups, key=lambda s: (s not in order, order.index(s)
+                                                                                   if s in order else 0, s))]
+    return lines + ([("data", others)] if others else [])
+
+
 def _index_html(rows: list[IndexRow], fiscal_year: int) -> bytes:
     # A fixed template of our own, not on the theme's search path: autoescaped, because partner
     # names and error messages come from untrusted profiles.
@@ -555,7 +574,7 @@ def _index_html(rows: list[IndexRow], fiscal_year: int) -> bytes:
     signed = sum(r.agreement == "signed" for r in rows)
     drafts = sum(r.agreement == "draft" for r in rows)
     return template.render(rows=rows, fiscal_year=fiscal_year, built=built, failed=len(rows) - built,
-                           signed=signed, drafts=drafts).encode("utf-8")
+                           signed=signed, drafts=drafts, file_groups=_file_groups).encode("utf-8")
 
 
 def write_index(out: Path | str, fiscal_year: int) -> list[Path]:
