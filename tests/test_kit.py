@@ -352,3 +352,16 @@ def test_kit_dropping_a_format_removes_its_old_files(kit):
     assert not list(kit.year.glob("*/*.docx"))
     manifest = json.loads((kit.year / "manifest.json").read_text())
     assert not [name for name in manifest["files"] if name.endswith(".docx")]
+
+
+def test_kit_two_profiles_with_one_id_build_one_and_report_the_other(kit, profiles):
+    text = (profiles / "bluewater.yaml").read_text(encoding="utf-8")
+    (profiles / "zz-bluewater-copy.yaml").write_text("id: bluewater\n" + text, encoding="utf-8")
+    result = kit()
+    assert result.exit_code == 1
+    assert (f"{profiles / 'zz-bluewater-copy.yaml'}: id: 'bluewater' is already the id of "
+            f"{profiles / 'bluewater.yaml'}") in result.output
+    assert "3 built, 0 unchanged, 1 failed" in result.output
+    rows = {row["id"]: row["status"] for row in index_csv(kit.year)}
+    assert rows == {"bluewater": "built", "rheinwerk": "built", "sakura": "built", "zz-bluewater-copy": "failed"}
+    assert "0 built, 3 unchanged, 1 failed" in kit().output  # the original stays put on the next run

@@ -416,7 +416,32 @@ def build_kit(partner_files: Iterable[Path], vendor_file: Path | str, out: Path 
             done.append(PartnerResult(source=partner_file, partner_id=folder.name, unchanged=True))
         else:
             todo.append((partner_file, fingerprint))
+    todo = _unique_ids(todo, done)
     return _run_kit(done, todo, vendor, out, options, theme, records, jobs or os.cpu_count() or 1)
+
+
+def _unique_ids(todo: list[tuple[Path, str]], done: list[PartnerResult]) -> list[tuple[Path, str]]:
+    """The partners to build, less those whose id another profile already has (reported in `done`).
+
+    Two profiles with one id would write one folder in turn; the first (unchanged ones first, then
+    in the order given) keeps it. A profile that does not load is left for its build to report.
+    """
+    owners = {result.partner_id: result.source for result in done if result.unchanged}
+    unique = []
+    for partner_file, fingerprint in todo:
+        try:
+            partner_id = load_profile(partner_file).id
+        except (WorkshopError, OSError):
+            unique.append((partner_file, fingerprint))
+            continue
+        other = owners.setdefault(partner_id, partner_file)
+        if other == partner_file:
+            unique.append((partner_file, fingerprint))
+        else:
+            done.append(PartnerResult(source=partner_file, error=(
+                f"{partner_file}: id: {partner_id!r} is already the id of {other}; "
+                f"give each partner profile its own id (the file name, or `id:` in the profile)")))
+    return unique
 
 
 def _run_kit(done: list[PartnerResult], todo: list[tuple[Path, str]], vendor: VendorProfile, out: Path,
