@@ -16,7 +16,7 @@ from .agreements import STRATEGIES, agreement_path, agreement_schema, load_agree
 from .documents import FORMATS, PDF_VARIANTS, Theme, theme_for
 from .errors import ProfileError, ProfileNotFound, SigningError, WorkshopError
 from .fiscal import FiscalYear, calendar_for
-from .kits import build_batch, build_kit, kit_options, select_shard, write_agreement, write_index
+from .kits import build_batch, build_kit, check_writable, kit_options, select_shard, write_agreement, write_index
 from .plan import Plan, default_fiscal_year, draft_agreement, plan_partnership, plan_schema, rule_packs_for
 from .profiles import (
     PROFILE_SUFFIXES,
@@ -31,7 +31,7 @@ from .profiles import (
     resolve_partner,
 )
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 DEFAULT_PROFILES = Path("partner_profiles")
 
 
@@ -45,6 +45,11 @@ class WorkshopGroup(click.Group):
             if ctx.meta.get("workshop.debug"):
                 raise
             click.echo(f"error: {exc}", err=True)
+            ctx.exit(EXIT_FAILED)
+        except OSError as exc:  # a file we had to write or read: say which, and why
+            if ctx.meta.get("workshop.debug"):
+                raise
+            click.echo(f"error: {exc.filename or ''}{': ' if exc.filename else ''}{exc.strerror or exc}", err=True)
             ctx.exit(EXIT_FAILED)
 
 
@@ -358,6 +363,7 @@ def _document_command(document: str, summary: str, details: str, *, signing: boo
         signer = _memo_signer(**sign_options) if signing else None
         files = _partner_files(partners, all_partners, profiles_dir)
         vendor = load_vendor(_vendor_file_for(files, vendor_file))
+        check_writable(out)
         results = build_batch(files, vendor, out, as_of=as_of, fiscal_year=fiscal_year, formats=formats,
                               paper=paper, theme=theme_for(vendor, template_dirs, pdf_variant=pdf_variant),
                               documents=(document,), sign_pdf=signer.sign if signer else None)
@@ -517,16 +523,23 @@ def _report(results, total: int, *, incremental: bool = False) -> int:
 
     `incremental` runs also count the partners skipped because nothing changed.
     """
-    failures, unchanged = [], 0
-    with click.progressbar(results, length=total, label="Building", file=sys.stderr,
-                           item_show_func=lambda r: r.partner_id if r else None) as bar:
-        for result in bar:
-            if result.ok:
-                unchanged += result.unchanged
-                for path in result.files:
-                    click.echo(str(path))
-            else:
-                failures.append(result)
+    failures, unchanged, finished = [], 0, 0
+    try:
+        with click.progressbar(results, length=total, label="Building", file=sys.stderr,
+                               item_show_func=lambda r: r.partner_id if r else None) as bar:
+            for result in bar:
+                finished += 1
+                if result.ok:
+                    unchanged += result.unchanged
+                    for path in result.files:
+                        click.echo(str(path))
+                else:
+                    failures.append(result)
+    except KeyboardInterrupt:
+        # Every file is written whole or not at all, and the unfinished partners' temporary files are gone.
+        click.echo(f"\ninterrupted after {finished} of {total} partners; the files written are complete. "
+                   f"Run the same command again to finish the rest.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     for result in failures:
         click.echo(f"error: {result.error}", err=True)
     built = total - len(failures) - unchanged

@@ -54,3 +54,7 @@ class RenderError(WorkshopError):
 
 class SigningError(WorkshopError):
     """A key or certificate cannot be used to sign, or a PDF's signature cannot be checked; the message names the file."""
+
+
+class OutputError(WorkshopError):
+    """The output folder cannot be written (missing permission, a file in the way, a full disk)."""

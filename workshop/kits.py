@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import tempfile
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -24,7 +25,7 @@ from . import __version__
 from .agreements import Agreement, AgreementExists, agreement_path, dump_agreement, load_agreement
 from .agreements import agreement_status as agreement_status  # re-exported for the kit index
 from .documents import DOCUMENTS, FORMATS, Theme, render_document, theme_for
-from .errors import WorkshopError
+from .errors import OutputError, WorkshopError
 from .ical import mop_calendar
 from .plan import Plan, default_fiscal_year, plan_partnership, vendor_rule_locations
 from .profiles import Profile, VendorProfile, load_profile, load_vendor
@@ -57,9 +58,30 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.fsync(stream.fileno())
         os.chmod(temporary, _FILE_MODE)
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as exc:
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and not exc.filename:  # a full disk says nothing of which file
+            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
         raise
+
+
+def check_writable(folder: Path) -> None:
+    """Raise OutputError unless new files can be created in `folder` (which is made if missing).
+
+    Checked once before a batch, so an unwritable output folder is one message, not one per partner."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, probe = tempfile.mkstemp(prefix=".write-test.", suffix=".part", dir=folder)
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as exc:
+        raise OutputError(f"{exc.filename or folder}: cannot write there: {exc.strerror or exc}") from None
+
+
+def remove_partial_files(folder: Path) -> None:
+    """Delete the temporary files of writes that never finished in `folder` (a worker that was killed)."""
+    for path in folder.glob(".*.part"):
+        path.unlink(missing_ok=True)
 
 
 def write_agreement(path: Path, agreement: Agreement, *, force: bool = False) -> Path:
@@ -293,6 +315,10 @@ def build_partner(partner_file: Path, vendor: VendorProfile, out: Path, options:
         result.error = str(exc)
     except OSError as exc:
         result.error = f"{exc.filename or partner_file}: {exc.strerror or exc}"
+    except Exception as exc:  # a bug, ours or a library's: it must not stop the other partners
+        log.debug("%s: unexpected error", partner_file, exc_info=True)
+        result.error = (f"{partner_file}: unexpected {type(exc).__name__}: {exc} "
+                        f"(a bug in workshop or a library; -vv shows the traceback)")
     return result
 
 
@@ -401,6 +427,7 @@ def build_kit(partner_files: Iterable[Path], vendor_file: Path | str, out: Path 
     theme = theme_for(vendor, options.template_dirs, pdf_variant=options.pdf_variant)
     shared = shared_fingerprint(vendor_file, vendor, options, theme)
     year = year_folder(out, options.fiscal_year)
+    check_writable(year)
     records = _read_records(year)
     expected = kit_files(options.formats)
     done: list[PartnerResult] = []
@@ -416,18 +443,20 @@ def build_kit(partner_files: Iterable[Path], vendor_file: Path | str, out: Path 
             done.append(PartnerResult(source=partner_file, partner_id=folder.name, unchanged=True))
         else:
             todo.append((partner_file, fingerprint))
-    todo = _unique_ids(todo, done)
-    return _run_kit(done, todo, vendor, out, options, theme, records, jobs or os.cpu_count() or 1)
+    todo, folders = _unique_ids(todo, done, year)
+    return _run_kit(done, todo, vendor, out, options, theme, records, folders, jobs or os.cpu_count() or 1)
 
 
-def _unique_ids(todo: list[tuple[Path, str]], done: list[PartnerResult]) -> list[tuple[Path, str]]:
-    """The partners to build, less those whose id another profile already has (reported in `done`).
+def _unique_ids(todo: list[tuple[Path, str]], done: list[PartnerResult],
+                year: Path) -> tuple[list[tuple[Path, str]], list[Path]]:
+    """The partners to build, less those whose id another profile already has (reported in `done`),
+    and the folders they will be built in.
 
     Two profiles with one id would write one folder in turn; the first (unchanged ones first, then
     in the order given) keeps it. A profile that does not load is left for its build to report.
     """
     owners = {result.partner_id: result.source for result in done if result.unchanged}
-    unique = []
+    unique, folders = [], []
     for partner_file, fingerprint in todo:
         try:
             partner_id = load_profile(partner_file).id
@@ -437,20 +466,28 @@ def _unique_ids(todo: list[tuple[Path, str]], done: list[PartnerResult]) -> list
         other = owners.setdefault(partner_id, partner_file)
         if other == partner_file:
             unique.append((partner_file, fingerprint))
+            folders.append(year / partner_id)
         else:
             done.append(PartnerResult(source=partner_file, error=(
                 f"{partner_file}: id: {partner_id!r} is already the id of {other}; "
                 f"give each partner profile its own id (the file name, or `id:` in the profile)")))
-    return unique
+    return unique, folders
 
 
 def _run_kit(done: list[PartnerResult], todo: list[tuple[Path, str]], vendor: VendorProfile, out: Path,
-             options: KitOptions, theme: Theme, records: dict[str, tuple[Path, dict]],
+             options: KitOptions, theme: Theme, records: dict[str, tuple[Path, dict]], folders: list[Path],
              jobs: int) -> Iterator[PartnerResult]:
     year = year_folder(out, options.fiscal_year)
-    for result in itertools.chain(done, _build_all(todo, vendor, out, options, theme, jobs)):
-        _note_outcome(year, result, records)
-        yield result
+    try:
+        for result in itertools.chain(done, _build_all(todo, vendor, out, options, theme, jobs)):
+            _note_outcome(year, result, records)
+            yield result
+    finally:
+        # After Ctrl-C or a killed worker: the workers have stopped (the pool is shut down first), and
+        # a worker killed mid-write leaves its temporary file. Only this run's partner folders are
+        # swept: shards on other machines may be writing into the others.
+        for folder in folders:
+            remove_partial_files(folder)
 
 
 def _process_context():
@@ -477,11 +514,18 @@ def _build_all(todo: list[tuple[Path, str]], vendor: VendorProfile, out: Path, o
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=_process_context(),
                                initializer=_init_worker, initargs=(vendor, options, levels))
     try:
-        pending: set[Future] = {pool.submit(_build_in_worker, f, vendor, out, options, fp) for f, fp in todo}
+        pending: dict[Future, Path] = {pool.submit(_build_in_worker, f, vendor, out, options, fp): f for f, fp in todo}
         while pending:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
-                yield future.result()
+                partner_file = pending.pop(future)
+                try:
+                    yield future.result()
+                except BrokenProcessPool:
+                    # A worker died (killed, out of memory): every partner not finished fails with it.
+                    yield PartnerResult(source=partner_file, error=(
+                        f"{partner_file}: not built: a worker process stopped unexpectedly (killed, or out "
+                        f"of memory?); files already complete are kept; run the same command again to finish"))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -491,19 +535,25 @@ def _failure_record(year: Path, source: Path) -> Path:
 
 
 def _note_outcome(year: Path, result: PartnerResult, records: dict[str, tuple[Path, dict]]) -> None:
-    """Keep the year folder's state true to the latest run, for write_index and the next run."""
+    """Keep the year folder's state true to the latest run, for write_index and the next run.
+
+    A record that cannot be written (the disk filled up) is logged, not raised: the result
+    already says what went wrong with the partner, and the index is rebuilt from the folders."""
     failure = _failure_record(year, result.source)
-    if result.ok:
-        failure.unlink(missing_ok=True)
-        return
-    # An older, complete build of this profile no longer describes it: drop it from the index,
-    # and rebuild it once the profile is fixed.
-    folder, _ = records.get(str(result.source.resolve()), (None, {}))
-    if folder is not None:
-        (folder / INPUTS_FILE).unlink(missing_ok=True)
-    record = {"source": str(result.source.resolve()), "id": result.partner_id or result.source.stem,
-              "error": result.error}
-    write_atomic(failure, _json_bytes(record))
+    try:
+        if result.ok:
+            failure.unlink(missing_ok=True)
+            return
+        # An older, complete build of this profile no longer describes it: drop it from the index,
+        # and rebuild it once the profile is fixed.
+        folder, _ = records.get(str(result.source.resolve()), (None, {}))
+        if folder is not None:
+            (folder / INPUTS_FILE).unlink(missing_ok=True)
+        record = {"source": str(result.source.resolve()), "id": result.partner_id or result.source.stem,
+                  "error": result.error}
+        write_atomic(failure, _json_bytes(record))
+    except OSError as exc:
+        log.warning("%s: could not record the outcome: %s", exc.filename or failure, exc.strerror or exc)
 
 
 TOP_FINDINGS = 3
@@ -609,6 +659,13 @@ def write_index(out: Path | str, fiscal_year: int) -> list[Path]:
     of several `--shard` runs. The manifest lists every file with its sha256, as recorded when
     the file was written.
     """
+    try:
+        return _write_index(out, fiscal_year)
+    except OSError as exc:
+        raise OutputError(f"{exc.filename or out}: cannot write the index: {exc.strerror or exc}") from None
+
+
+def _write_index(out: Path | str, fiscal_year: int) -> list[Path]:
     year = year_folder(out, fiscal_year)
     rows = index_rows(out, fiscal_year)
     html, table = _index_html(rows, fiscal_year), _index_csv(rows)
