@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import textwrap
 import zipfile
 from datetime import date
@@ -98,3 +99,30 @@ def docx_part(data: bytes, name: str = "word/document.xml") -> str:
 
 def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
+
+
+KIT_PARTNERS = ("bluewater", "rheinwerk", "sakura")
+
+
+@pytest.fixture
+def profiles(tmp_path):
+    """A copy of the vendor and three example partners, to break at will."""
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    for name in ("vendor",) + KIT_PARTNERS:
+        shutil.copy(EXAMPLES / f"{name}.yaml", folder)
+    return folder
+
+
+@pytest.fixture
+def kit(invoke, profiles, tmp_path):
+    """Run `workshop kit --all` on `profiles` into tmp_path/out: PDF only, one process, unless told."""
+    out = tmp_path / "out"
+
+    def run(*args: str, formats: str = "pdf", jobs: str = "1"):
+        return invoke("kit", "--all", "--profiles", profiles, "--date", AS_OF.isoformat(), "--out", out,
+                      "--format", formats, "--jobs", jobs, *args)
+
+    run.out = out
+    run.year = out / "FY2028"
+    return run

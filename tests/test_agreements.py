@@ -17,16 +17,6 @@ from workshop.plan import draft_agreement
 from .conftest import AS_OF, EXAMPLES, ROOT, docx_part, docx_text, pdf_pages, pdf_text
 
 
-@pytest.fixture
-def profiles(tmp_path):
-    """A copy of the vendor and two example partners, to add agreements to."""
-    folder = tmp_path / "profiles"
-    folder.mkdir()
-    for name in ("vendor", "sakura", "rheinwerk"):
-        shutil.copy(EXAMPLES / f"{name}.yaml", folder)
-    return folder
-
-
 def _agree(invoke, profiles, *args):
     return invoke("agree", "sakura", "--profiles", profiles, "--date", AS_OF.isoformat(), *args)
 
@@ -73,7 +63,7 @@ def test_agree_writes_a_draft_that_validates(invoke, profiles):
     assert "26 Jul" in agreement.commitments[0].text  # dated from the chosen option, not the recommendation
     result = invoke("validate", profiles)
     assert result.exit_code == 0, result.output
-    assert "3 profiles and 1 agreement valid" in result.output
+    assert "4 profiles and 1 agreement valid" in result.output
 
 
 def test_agree_refuses_to_overwrite_without_force(invoke, profiles):
@@ -95,11 +85,11 @@ def test_agree_unknown_strategy_is_a_usage_error(invoke, profiles):
 
 def test_agreement_files_are_not_partner_profiles(invoke, profiles, tmp_path):
     _agree(invoke, profiles, "--strategy", "align-partner")
-    assert [p.name for p in workshop.profile_files(profiles)] == ["rheinwerk.yaml", "sakura.yaml"]
+    assert [p.name for p in workshop.profile_files(profiles)] == ["bluewater.yaml", "rheinwerk.yaml", "sakura.yaml"]
     out = tmp_path / "out"
     result = invoke("memo", "--all", "--profiles", profiles, "--date", AS_OF.isoformat(), "--out", out, "--format", "pdf")
     assert result.exit_code == 0, result.output
-    assert "2 built, 0 failed" in result.output
+    assert "3 built, 0 failed" in result.output
 
 
 def test_agreement_gap_between_periods_names_file_line_and_field(invoke, profiles):
@@ -253,7 +243,7 @@ def test_memo_with_an_invalid_agreement_fails_that_partner(profiles, invoke, tmp
     result = invoke("memo", "--all", "--profiles", profiles, "--date", AS_OF.isoformat(), "--out", out, "--format", "pdf")
     assert result.exit_code == 1
     assert f"{path}:" in result.output and "has no signed date" in result.output
-    assert "1 built, 1 failed" in result.output
+    assert "2 built, 1 failed" in result.output
     assert not (out / "FY2028" / "sakura").exists()
 
 

@@ -6,38 +6,14 @@ from __future__ import annotations
 import errno
 import multiprocessing
 import os
-import shutil
 
 import pytest
 
 from workshop import kits
 
-from .conftest import EXAMPLES
+from .conftest import AS_OF, KIT_PARTNERS as PARTNERS
 
-DATE = "2026-11-26"
-PARTNERS = ("bluewater", "rheinwerk", "sakura")
-
-
-@pytest.fixture
-def profiles(tmp_path):
-    folder = tmp_path / "profiles"
-    folder.mkdir()
-    for name in ("vendor",) + PARTNERS:
-        shutil.copy(EXAMPLES / f"{name}.yaml", folder)
-    return folder
-
-
-@pytest.fixture
-def kit(invoke, profiles, tmp_path):
-    out = tmp_path / "out"
-
-    def run(*args: str, jobs: str = "1"):
-        return invoke("kit", "--all", "--profiles", profiles, "--date", DATE, "--out", out, "--format", "pdf",
-                      "--jobs", jobs, *args)
-
-    run.out = out
-    run.year = out / "FY2028"
-    return run
+DATE = AS_OF.isoformat()
 
 
 def partial_files(folder):

@@ -20,30 +20,6 @@ DATE = "2026-11-26"
 ALL_EXAMPLES = tuple(p.stem for p in workshop.profile_files(EXAMPLES))
 
 
-@pytest.fixture
-def profiles(tmp_path):
-    """A copy of three example partners and the vendor, to break at will."""
-    folder = tmp_path / "profiles"
-    folder.mkdir()
-    for name in ("vendor", "rheinwerk", "sakura", "bluewater"):
-        shutil.copy(EXAMPLES / f"{name}.yaml", folder)
-    return folder
-
-
-@pytest.fixture
-def kit(invoke, profiles, tmp_path):
-    """Run `workshop kit --all` on the profiles into tmp_path/out (PDF only unless told)."""
-    out = tmp_path / "out"
-
-    def run(*args: str, formats: str = "pdf"):
-        return invoke("kit", "--all", "--profiles", profiles, "--date", DATE, "--out", out,
-                      "--format", formats, "--jobs", "1", *args)
-
-    run.out = out
-    run.year = out / "FY2028"
-    return run
-
-
 def index_csv(year) -> list[dict[str, str]]:
     with open(year / "index.csv", newline="", encoding="utf-8") as stream:
         return list(csv.DictReader(stream))

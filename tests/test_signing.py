@@ -7,7 +7,6 @@ CN=Dana Whitfield, O=Halcyon Cloud Software, packed as PKCS#12 with a passphrase
 from __future__ import annotations
 
 import io
-import shutil
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -60,15 +59,6 @@ def keys(tmp_path_factory):
     other = make_pkcs12(folder / "other.p12")
     (folder / "other.pem").write_bytes(other.public_bytes(serialization.Encoding.PEM))
     return {p.stem if p.suffix == ".p12" else p.name: p for p in folder.iterdir()}
-
-
-@pytest.fixture
-def profiles(tmp_path):
-    folder = tmp_path / "profiles"
-    folder.mkdir()
-    for name in ("vendor", "sakura", "rheinwerk"):
-        shutil.copy(EXAMPLES / f"{name}.yaml", folder)
-    return folder
 
 
 @pytest.fixture

@@ -113,9 +113,13 @@ def hostile(server, secret, tmp_path_factory):
 def fetched(vendor):
     """A theme whose URL fetcher records every URL it is asked for and whether it served it."""
     theme = workshop.Theme()
+    return theme, record_fetches(theme)
+
+
+def record_fetches(theme: workshop.Theme) -> list[tuple[str, bool]]:
+    """Make the theme's URL fetcher log (url, served) for every URL it is asked for; return the log."""
     log: list[tuple[str, bool]] = []
-    fetcher = theme.url_fetcher
-    original = fetcher.fetch
+    original = theme.url_fetcher.fetch
 
     def recording(url, headers=None):
         try:
@@ -126,8 +130,8 @@ def fetched(vendor):
         log.append((url, True))
         return response
 
-    fetcher.fetch = recording
-    return theme, log
+    theme.url_fetcher.fetch = recording
+    return log
 
 
 @pytest.fixture(scope="module")
@@ -221,19 +225,7 @@ main {{ background: url({png}); }} p {{ list-style-image: url({base}/bullet.png)
 def test_untrusted_template_loads_nothing_outside_the_theme(vendor, server, leaky_templates):
     _, requests = server
     theme = workshop.Theme([leaky_templates])
-    log: list[tuple[str, bool]] = []
-    original = theme.url_fetcher.fetch
-
-    def recording(url, headers=None):
-        try:
-            response = original(url, headers)
-        except ValueError:
-            log.append((url, False))
-            raise
-        log.append((url, True))
-        return response
-
-    theme.url_fetcher.fetch = recording
+    log = record_fetches(theme)
     plan = workshop.plan_partnership(vendor, workshop.load_profile(EXAMPLES / "bluewater.yaml"), as_of=AS_OF)
     pdf = workshop.render_memo(plan, theme, formats=["pdf"])["pdf"]
 
