@@ -188,6 +188,33 @@ def test_agreement_signature_image_must_exist_and_be_png(profiles, invoke):
     assert any("signatories.partner[0].signature_image:" in m and "fake.png is not a PNG file" in m for m in messages)
 
 
+def test_agreement_truncated_png_is_a_clear_error_and_fails_only_its_partner(profiles, invoke, tmp_path):
+    _agree(invoke, profiles, "--strategy", "align-vendor")
+    path = profiles / "sakura.agreement.yaml"
+    (profiles / "cut.png").write_bytes(_png(tmp_path / "whole.png").read_bytes()[:60])  # the header, no image data
+    _edit(path, lambda d: _sign(d, "cut.png"))
+    result = invoke("validate", profiles)
+    assert result.exit_code == 1 and "signature_image:" in result.output
+    assert "cut.png is not a readable PNG image" in result.output and "Traceback" not in result.output
+    result = invoke("memo", "--all", "--profiles", profiles, "--date", AS_OF.isoformat(), "--out", tmp_path / "out")
+    assert result.exit_code == 1 and "2 built, 1 failed" in result.output
+
+
+def test_agreement_dates_out_of_range_and_control_characters(profiles, invoke):
+    _agree(invoke, profiles, "--strategy", "dual-mop")
+    path = profiles / "sakura.agreement.yaml"
+
+    def change(data):
+        data["periods"][0]["end"] = date(9999, 12, 31)
+        data["periods"][1]["name"] = "MOP B\x07"
+
+    _edit(path, change)
+    result = invoke("validate", profiles)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "periods[0].end: must be a date from 1900 to 2200" in result.output
+    assert "periods[1].name: contains the control character U+0007" in result.output
+
+
 def test_agreement_status_for_the_kit_index(profiles, invoke):
     partner_file = profiles / "sakura.yaml"
     assert agreement_status(partner_file) == "none"

@@ -341,3 +341,34 @@ def test_kit_two_profiles_with_one_id_build_one_and_report_the_other(kit, profil
     rows = {row["id"]: row["status"] for row in index_csv(kit.year)}
     assert rows == {"bluewater": "built", "rheinwerk": "built", "sakura": "built", "zz-bluewater-copy": "failed"}
     assert "0 built, 3 unchanged, 1 failed" in kit().output  # the original stays put on the next run
+
+
+def test_kit_calendar_follows_the_agreed_periods(invoke, kit, profiles):
+    from icalendar import Calendar
+
+    assert invoke("agree", "sakura", "--profiles", profiles, "--date", DATE, "--strategy", "dual-mop").exit_code == 0
+    assert kit().exit_code == 0
+    agreed = json.loads((kit.year / "sakura/plan.json").read_text())["agreement"]["periods"]
+    calendar = Calendar.from_ical((kit.year / "sakura/mop.ics").read_bytes())
+    ends = sorted(str(e.get("summary")) + " " + e.decoded("dtstart").isoformat()
+                  for e in calendar.walk("VEVENT") if str(e.get("summary")).endswith(" ends"))
+    assert ends == sorted(f"{p['name']} ends {p['end']}" for p in agreed)
+
+
+def test_kit_notices_an_agreement_when_run_from_another_folder(invoke, kit, profiles, tmp_path, monkeypatch):
+    monkeypatch.chdir(profiles.parent)
+    relative = invoke("kit", "--all", "--profiles", "profiles", "--date", DATE, "--out", kit.out, "--format", "pdf",
+                      "--jobs", "1")
+    assert relative.exit_code == 0
+    assert invoke("agree", "sakura", "--profiles", profiles, "--date", DATE, "--strategy", "dual-mop").exit_code == 0
+    monkeypatch.chdir(tmp_path.parent)
+    assert "1 built, 2 unchanged" in kit().output  # absolute --profiles now; the new agreement still counts
+
+
+def test_kit_ignores_an_agreement_for_another_year_even_if_it_would_not_fit_this_one(invoke, kit, profiles):
+    assert invoke("agree", "sakura", "--profiles", profiles, "--date", DATE, "--strategy", "dual-mop",
+                  "--year", "2030").exit_code == 0
+    _set_agreement(profiles / "sakura.agreement.yaml", status="signed")  # nobody has signed: wrong, but not ours
+    result = kit()
+    assert result.exit_code == 0, result.output
+    assert {row["id"]: row["agreement"] for row in index_csv(kit.year)}["sakura"] == "none"

@@ -4,15 +4,18 @@ profile as `<partner-id>.agreement.yaml`, drafted from a Plan, checked, and sign
 from __future__ import annotations
 
 import base64
+import io
+import zlib
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import Field, PrivateAttr
+from PIL import Image
+from pydantic import Field, PrivateAttr, field_validator
 
 from .errors import Problem, ProfileError, WorkshopError
-from .fiscal import calendar_for
+from .fiscal import FIRST_YEAR, LAST_YEAR, calendar_for
 from .profiles import AGREEMENT_SUFFIX, Profile, _Model, dotted, field_lines, load_model, load_profile
 
 STRATEGIES = ("align-vendor", "align-partner", "shared-quarter-end", "dual-mop")
@@ -36,6 +39,13 @@ class AgreedPeriod(_Model):
     """First day of the period (ISO date)."""
     end: date
     """Last day of the period (ISO date); the next period starts the day after."""
+
+    @field_validator("start", "end")
+    @classmethod
+    def _in_calendar_range(cls, value: date) -> date:
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise ValueError(f"must be a date from {FIRST_YEAR} to {LAST_YEAR}")
+        return value
 
 
 class AgreedCommitment(_Model):
@@ -138,7 +148,40 @@ def _read_png(path: Path) -> bytes:
         raise ValueError(f"cannot read {path}: {exc.strerror or exc}") from None
     if not data.startswith(PNG_MAGIC):
         raise ValueError(f"{path} is not a PNG file")
+    # A truncated or corrupt image would otherwise fail only inside the Word writer. Checked by its
+    # chunks rather than by Pillow alone: WeasyPrint tells Pillow to accept truncated images.
+    problem = _png_chunk_problem(data)
+    if problem is None:
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                image.load()
+        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+            problem = str(exc)
+    if problem is not None:
+        raise ValueError(f"{path} is not a readable PNG image ({problem})")
     return data
+
+
+def _png_chunk_problem(data: bytes) -> str | None:
+    """What is wrong with a PNG's chunk structure (IHDR first, IDAT, IEND last, every CRC right), or None."""
+    position, kinds = len(PNG_MAGIC), []
+    while position < len(data):
+        if position + 12 > len(data):
+            return "it is cut short"
+        length = int.from_bytes(data[position:position + 4], "big")
+        kind = data[position + 4:position + 8]
+        end = position + 8 + length
+        if end + 4 > len(data):
+            return "it is cut short"
+        if zlib.crc32(data[position + 4:end]) != int.from_bytes(data[end:end + 4], "big"):
+            return f"the {kind.decode('latin-1')} chunk is damaged"
+        kinds.append(kind)
+        position = end + 4
+        if kind == b"IEND":
+            break
+    if not kinds or kinds[0] != b"IHDR" or b"IDAT" not in kinds or kinds[-1] != b"IEND":
+        return "it is cut short" if kinds and kinds[-1] != b"IEND" else "it has no image data"
+    return None
 
 
 def check_agreement(agreement: Agreement, path: Path, *, vendor: Profile | None = None,

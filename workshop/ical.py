@@ -55,12 +55,13 @@ def planning_session_date(vendor: Profile, year_start: date) -> date:
 def mop_events(plan: Plan, vendor: VendorProfile, partner: Profile) -> list[CalendarEvent]:
     """The events of the MOP calendar of a plan, in a stable order.
 
-    Period ends come from the recommended option. Urgency windows are the last
+    Period ends are the memo's: the agreed periods when the plan carries an agreement, else the
+    recommended option's. Urgency windows are the last
     `urgency_window_weeks` of each quarter of the planned vendor year for the vendor, and of each
     partner quarter that overlaps that year for the partner (its fiscal years need not line up).
     """
     events: list[CalendarEvent] = []
-    option = plan.recommended_option
+    option = plan.memo_option
     for number, period in enumerate(option.periods, start=1):
         events.append(CalendarEvent(
             key=f"mop-end-{number}",

@@ -28,7 +28,7 @@ from .documents import DOCUMENTS, FORMATS, Theme, render_document, theme_for
 from .errors import OutputError, WorkshopError
 from .ical import mop_calendar
 from .plan import Plan, default_fiscal_year, plan_partnership, vendor_rule_locations
-from .profiles import Profile, VendorProfile, load_profile, load_vendor
+from .profiles import Profile, VendorProfile, load_model, load_profile, load_vendor
 from .rules import rule_pack_files
 
 # Signs a rendered PDF for a plan (workshop.signing.MemoSigner.sign); None leaves PDFs unsigned.
@@ -56,7 +56,10 @@ def write_atomic(path: Path, data: bytes) -> None:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, _FILE_MODE)
+        try:
+            os.chmod(temporary, _FILE_MODE)
+        except OSError:  # file systems without modes (FAT on a USB stick, some shares) refuse; keep the file
+            pass
         os.replace(temporary, path)
     except BaseException as exc:
         Path(temporary).unlink(missing_ok=True)
@@ -99,11 +102,12 @@ def agreement_for(partner_file: Path, partner: Profile, vendor: VendorProfile, f
     path = agreement_path(partner_file, partner.id)
     if not path.is_file():
         return None
-    agreement = load_agreement(path, vendor=vendor)
-    if agreement.fiscal_year != fiscal_year:
-        log.info("%s: agreement is for FY%d, not FY%d; not used", path, agreement.fiscal_year, fiscal_year)
+    # Its fields first: one for another year is not checked against this year's calendar.
+    year = load_model(path, Agreement, what="an agreement").fiscal_year
+    if year != fiscal_year:
+        log.info("%s: agreement is for FY%d, not FY%d; not used", path, year, fiscal_year)
         return None
-    return agreement
+    return load_agreement(path, vendor=vendor)
 
 
 def partner_folder(out: Path, plan: Plan) -> Path:
@@ -161,11 +165,21 @@ def build_documents(partner_file: Path, vendor: VendorProfile, out: Path, *, as_
                 target = folder / f"{stem}.{fmt}"
                 write_atomic(target, data)
                 result.files.append(target)
-    except WorkshopError as exc:
-        result.error = str(exc)
-    except OSError as exc:
-        result.error = f"{exc.filename or partner_file}: {exc.strerror or exc}"
+    except Exception as exc:
+        result.error = _describe_failure(exc, partner_file)
     return result
+
+
+def _describe_failure(exc: Exception, partner_file: Path) -> str:
+    """One line for a partner that failed: our errors as they are, a file error with its file, and
+    anything else as the bug it is (it must not stop the other partners)."""
+    if isinstance(exc, WorkshopError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"{exc.filename or partner_file}: {exc.strerror or exc}"
+    log.debug("%s: unexpected error", partner_file, exc_info=exc)
+    return (f"{partner_file}: unexpected {type(exc).__name__}: {exc} "
+            f"(a bug in workshop or a library; -vv shows the traceback)")
 
 
 def build_batch(partner_files: list[Path], vendor: VendorProfile, out: Path, **options) -> Iterator[PartnerResult]:
@@ -311,14 +325,8 @@ def build_partner(partner_file: Path, vendor: VendorProfile, out: Path, options:
             "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(outputs.items())},
         }
         write_atomic(folder / INPUTS_FILE, _json_bytes(record))
-    except WorkshopError as exc:
-        result.error = str(exc)
-    except OSError as exc:
-        result.error = f"{exc.filename or partner_file}: {exc.strerror or exc}"
-    except Exception as exc:  # a bug, ours or a library's: it must not stop the other partners
-        log.debug("%s: unexpected error", partner_file, exc_info=True)
-        result.error = (f"{partner_file}: unexpected {type(exc).__name__}: {exc} "
-                        f"(a bug in workshop or a library; -vv shows the traceback)")
+    except Exception as exc:
+        result.error = _describe_failure(exc, partner_file)
     return result
 
 
@@ -347,7 +355,7 @@ def agreement_inputs(partner_file: Path, partner_id: str) -> dict[str, str | Non
     the profile's id, and a rerun should not have to load every profile to find out. An agreement
     that does not load counts by its bytes alone; the build reports what is wrong with it.
     """
-    path = agreement_path(partner_file, partner_id)
+    path = agreement_path(partner_file, partner_id).resolve()  # the next run may start in another folder
     inputs = {str(path): _digest_of(path)}
     if inputs[str(path)] is not None:
         try:

@@ -8,7 +8,7 @@ import re
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Callable, Literal, TypeVar, Union
+from typing import Annotated, Any, Callable, Iterator, Literal, TypeVar, Union
 
 import holidays
 import yaml
@@ -565,6 +565,22 @@ def dotted(at: Path_) -> str:
     return _dotted(tuple(at))
 
 
+# Characters XML 1.0 (and so Word) cannot hold; tab, newline and carriage return are fine.
+_NOT_IN_DOCUMENTS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _strings(value: Any, at: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """(path, text) of every string value in nested mappings and lists."""
+    if isinstance(value, str):
+        yield at, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, at + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, at + (index,))
+
+
 def load_model(path: str | Path, model: type[ModelT], *, defaults: dict[str, Any] | None = None,
                what: str = "a profile") -> ModelT:
     """Load one YAML/TOML/JSON file into a pydantic model; raise ProfileError listing every problem in it."""
@@ -575,6 +591,11 @@ def load_model(path: str | Path, model: type[ModelT], *, defaults: dict[str, Any
         raise ProfileError(problems)
     data = {**(defaults or {}), **data}
     toml_lines = _toml_lines(path.read_text(encoding="utf-8")) if path.suffix.lower() == ".toml" else None
+    for at, text in _strings(data):
+        if bad := _NOT_IN_DOCUMENTS.search(text):
+            problems.append(Problem(path, f"contains the control character U+{ord(bad.group()):04X}, which PDF and "
+                                          f"Word text cannot hold; remove it", _dotted(at),
+                                    _line_for(at, lines, toml_lines)))
     try:
         loaded = model.model_validate(data)
     except ValidationError as exc:
