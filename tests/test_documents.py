@@ -94,6 +94,12 @@ def test_documents_briefing_names_deal_at_risk_and_scores(rendered):
         assert f"{option.score:.1f}" in text
 
 
+def test_documents_briefing_snapshot_keeps_month_names_capitalised(rendered):
+    _, _, files = rendered["sakura", "briefing"]
+    for text in (pdf_text(files["pdf"]), docx_text(files["docx"])):
+        assert "Fiscal year starts 1 April; closing push in the last 3 weeks of a quarter" in text
+
+
 def test_documents_vendor_locale_formats_dates_and_money(vendor, theme):
     german = vendor.model_copy(update={"locale": "de_DE"})
     plan = workshop.plan_partnership(german, workshop.load_profile(EXAMPLES / "rheinwerk.yaml"), as_of=AS_OF)
