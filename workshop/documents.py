@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import urllib.parse
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -276,6 +277,10 @@ def render_document(plan: Plan, document: str, theme: Theme, *, formats: Iterabl
             rendered["html"] = html.encode("utf-8")
         else:
             raise RenderError(f"unknown format {fmt!r}; expected one of: {', '.join(FORMATS)}")
+    # The standard library memoizes the last 128 URLs it splits, and WeasyPrint splits every image
+    # URL: our charts and signatures are data: URIs of 20-60 KB, so a batch's workers would carry
+    # megabytes of old charts. Forget them once a document is done.
+    urllib.parse.clear_cache()
     return rendered
 
 
