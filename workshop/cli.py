@@ -63,15 +63,18 @@ def cli(ctx: click.Context, debug: bool, verbose: int) -> None:
 
     Reads partner profiles (one YAML, TOML or JSON file per partner, plus vendor.yaml for your own
     company), computes both fiscal calendars, drafts Mutual Operating Period (MOP) options with a
-    scored recommendation, and writes the agreement memo as PDF and Word.
+    scored recommendation, and writes the briefing pack, the session agenda and the agreement memo
+    as PDF and Word.
 
     \b
     Typical use:
-      workshop validate                      check every profile in ./partner_profiles
-      workshop calendar rheinwerk            one partner's fiscal year, quarter by quarter
-      workshop plan rheinwerk                the MOP options for one partner
-      workshop memo --all --date 2026-11-26  memos for every partner into ./output
-      workshop kit --all                     every partner's kit and an index into ./output
+      workshop validate                              check every profile in ./partner_profiles
+      workshop calendar rheinwerk                    one partner's fiscal year, quarter by quarter
+      workshop plan rheinwerk                        the MOP options for one partner
+      workshop kit --all                             every partner's kit and an index into ./output
+      workshop memo --all --date 2026-11-26          memos only, for every partner
+      workshop agree sakura --strategy dual-mop      record what was agreed; edit, then sign
+      workshop verify output/FY2028/sakura/memo.pdf  check a digitally signed memo
     """
     ctx.meta["workshop.debug"] = debug
     level = logging.DEBUG if verbose >= 2 else logging.INFO if verbose == 1 else logging.WARNING
