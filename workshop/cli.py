@@ -310,6 +310,34 @@ def plan(partner: str, profiles_dir: Path, vendor_file: Path | None, as_of: date
         _print_plan(result)
 
 
+def batch_options(out_help: str):
+    """PARTNERS, --all, the profile options and what shapes the documents: --format, --out, --paper,
+    --templates and --pdf-variant; shared by the document commands and kit."""
+
+    def decorate(func):
+        options = [
+            click.argument("partners", nargs=-1),
+            click.option("--all", "all_partners", is_flag=True, help="Every partner profile in --profiles."),
+            profile_options,
+            click.option("--format", "formats", default=",".join(FORMATS), show_default=True,
+                         callback=_parse_formats, help="Comma-separated output formats."),
+            click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+                         show_default=True, help=out_help),
+            click.option("--paper", type=click.Choice(["a4", "letter"]),
+                         help="Paper size [default: from vendor.yaml, else a4]."),
+            click.option("--templates", "template_dirs", multiple=True,
+                         type=click.Path(file_okay=False, exists=True, path_type=Path),
+                         help="A folder of templates searched before the built-in theme (repeatable)."),
+            click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), metavar="VARIANT",
+                         help="Archival or accessible PDF: pdf/a-1b … pdf/a-4u, pdf/ua-1, pdf/ua-2 (passed to WeasyPrint)."),
+        ]
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate
+
+
 def _signing_options(func):
     """--sign, --key and --passphrase-env: the memo command signs its PDFs with them."""
     options = [
@@ -345,19 +373,7 @@ def _memo_signer(sign: bool, key_file: Path | None, passphrase_env: str | None):
 def _document_command(document: str, summary: str, details: str, *, signing: bool = False):
     """A command that writes one document (PDF and Word) for one or more partners."""
 
-    @click.argument("partners", nargs=-1)
-    @click.option("--all", "all_partners", is_flag=True, help="Every partner profile in --profiles.")
-    @profile_options
-    @click.option("--format", "formats", default=",".join(FORMATS), show_default=True, callback=_parse_formats,
-                  help="Comma-separated output formats.")
-    @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output"), show_default=True,
-                  help="Output folder; files go to OUT/FY<year>/<partner-id>/.")
-    @click.option("--paper", type=click.Choice(["a4", "letter"]), help="Paper size [default: from vendor.yaml, else a4].")
-    @click.option("--templates", "template_dirs", multiple=True,
-                  type=click.Path(file_okay=False, exists=True, path_type=Path),
-                  help="A folder of templates searched before the built-in theme (repeatable).")
-    @click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), metavar="VARIANT",
-                  help="Archival or accessible PDF: pdf/a-1b … pdf/a-4u, pdf/ua-1, pdf/ua-2 (passed to WeasyPrint).")
+    @batch_options("Output folder; files go to OUT/FY<year>/<partner-id>/.")
     def command(partners: tuple[str, ...], all_partners: bool, profiles_dir: Path, vendor_file: Path | None,
                 as_of: date, fiscal_year: int | None, formats: tuple[str, ...], out: Path, paper: str | None,
                 template_dirs: tuple[Path, ...], pdf_variant: str | None, **sign_options) -> None:
@@ -413,18 +429,7 @@ def _parse_shard(ctx, param, value: str | None) -> tuple[int, int] | None:
 
 
 @cli.command()
-@click.argument("partners", nargs=-1)
-@click.option("--all", "all_partners", is_flag=True, help="Every partner profile in --profiles.")
-@profile_options
-@click.option("--format", "formats", default=",".join(FORMATS), show_default=True, callback=_parse_formats,
-              help="Comma-separated document formats.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output"), show_default=True,
-              help="Output folder; kits go to OUT/FY<year>/<partner-id>/, the index to OUT/FY<year>/.")
-@click.option("--paper", type=click.Choice(["a4", "letter"]), help="Paper size [default: from vendor.yaml, else a4].")
-@click.option("--templates", "template_dirs", multiple=True, type=click.Path(file_okay=False, exists=True, path_type=Path),
-              help="A folder of templates searched before the built-in theme (repeatable).")
-@click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), metavar="VARIANT",
-              help="Archival or accessible PDF: pdf/a-1b … pdf/a-4u, pdf/ua-1, pdf/ua-2 (passed to WeasyPrint).")
+@batch_options("Output folder; kits go to OUT/FY<year>/<partner-id>/, the index to OUT/FY<year>/.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes [default: one per CPU].")
 @click.option("--force", is_flag=True, help="Rebuild partners whose inputs did not change.")
 @click.option("--shard", callback=_parse_shard, metavar="K/N",
