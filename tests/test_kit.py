@@ -372,3 +372,27 @@ def test_kit_ignores_an_agreement_for_another_year_even_if_it_would_not_fit_this
     result = kit()
     assert result.exit_code == 0, result.output
     assert {row["id"]: row["agreement"] for row in index_csv(kit.year)}["sakura"] == "none"
+
+
+def test_kit_a_changed_signature_image_rebuilds_its_partner(invoke, kit, profiles):
+    from PIL import Image, ImageDraw
+
+    def draw(colour):
+        image = Image.new("RGBA", (240, 60), (255, 255, 255, 0))
+        ImageDraw.Draw(image).line([(10, 45), (120, 10), (230, 40)], fill=colour, width=4)
+        image.save(profiles / "dana.png")
+
+    assert invoke("agree", "sakura", "--profiles", profiles, "--date", DATE, "--strategy", "dual-mop").exit_code == 0
+    path = profiles / "sakura.agreement.yaml"
+    import yaml
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for side in ("vendor", "partner"):
+        for person in data["signatories"][side]:
+            person["signed"] = date(2026, 12, 3)
+    data["signatories"]["vendor"][0]["signature_image"] = "dana.png"
+    draw((20, 20, 90))
+    _set_agreement(path, signatories=data["signatories"], status="signed")
+    assert kit().exit_code == 0
+    assert "0 built, 3 unchanged" in kit().output
+    draw((90, 20, 20))
+    assert "1 built, 2 unchanged" in kit().output

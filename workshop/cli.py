@@ -100,6 +100,13 @@ def _parse_formats(ctx, param, value: str) -> tuple[str, ...]:
     return formats
 
 
+def _apply(func, decorators: list):
+    """`func` with click decorators applied so that they read (and show in --help) in list order."""
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
 def profile_options(func):
     """Options shared by every command that reads a partner and the vendor."""
     options = [
@@ -113,9 +120,7 @@ def profile_options(func):
         click.option("--year", "fiscal_year", type=click.IntRange(1990, 2100), metavar="FY",
                      help="Vendor fiscal year to plan [default: the vendor's next fiscal year after --date]."),
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    return _apply(func, options)
 
 
 def _vendor_for(partner_file: Path, vendor_file: Path | None):
@@ -331,9 +336,7 @@ def batch_options(out_help: str):
             click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), metavar="VARIANT",
                          help="Archival or accessible PDF: pdf/a-1b … pdf/a-4u, pdf/ua-1, pdf/ua-2 (passed to WeasyPrint)."),
         ]
-        for option in reversed(options):
-            func = option(func)
-        return func
+        return _apply(func, options)
 
     return decorate
 
@@ -347,9 +350,7 @@ def _signing_options(func):
         click.option("--passphrase-env", metavar="VAR",
                      help="Environment variable holding the key's passphrase [default: no passphrase]."),
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    return _apply(func, options)
 
 
 def _memo_signer(sign: bool, key_file: Path | None, passphrase_env: str | None):

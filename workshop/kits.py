@@ -321,7 +321,7 @@ def build_partner(partner_file: Path, vendor: VendorProfile, out: Path, options:
         record = {
             "source": str(partner_file.resolve()),
             "fingerprint": fingerprint,
-            "agreement": agreement_inputs(partner_file, partner.id),
+            "agreement": agreement_inputs(partner_file, partner.id, agreement),
             "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(outputs.items())},
         }
         write_atomic(folder / INPUTS_FILE, _json_bytes(record))
@@ -348,24 +348,20 @@ def _read_records(folder: Path) -> dict[str, tuple[Path, dict]]:
     return records
 
 
-def agreement_inputs(partner_file: Path, partner_id: str) -> dict[str, str | None]:
-    """{path: sha256 or None if absent} of a partner's agreement file and the signature images it names.
+def agreement_inputs(partner_file: Path, partner_id: str, agreement: Agreement | None) -> dict[str, str | None]:
+    """{path: sha256 or None if absent} of a partner's agreement file and the signature images of
+    `agreement` (the one the build used, if any).
 
     Kept in the build record rather than the fingerprint: which file is the agreement depends on
-    the profile's id, and a rerun should not have to load every profile to find out. An agreement
-    that does not load counts by its bytes alone; the build reports what is wrong with it.
+    the profile's id, and a rerun should not have to load every profile to find out.
     """
     path = agreement_path(partner_file, partner_id).resolve()  # the next run may start in another folder
     inputs = {str(path): _digest_of(path)}
-    if inputs[str(path)] is not None:
-        try:
-            agreement = load_agreement(path)
-            people = agreement.signatories.vendor + agreement.signatories.partner
-            for image in {p.signature_image for p in people if p.signature_image}:
-                image_path = agreement.signature_image_path(image)
-                inputs[str(image_path)] = _digest_of(image_path)
-        except (WorkshopError, ValueError):
-            pass
+    if agreement is not None:
+        people = agreement.signatories.vendor + agreement.signatories.partner
+        for image in {p.signature_image for p in people if p.signature_image}:
+            image_path = agreement.signature_image_path(image)
+            inputs[str(image_path)] = _digest_of(image_path)
     return inputs
 
 
@@ -379,7 +375,8 @@ def _digest_of(path: Path) -> str | None:
 def _is_current(record: dict, partner: Path, fingerprint: str, expected: list[str]) -> bool:
     # An agreement (or signature image) that appeared, changed or went away since the build counts as a change.
     agreement = record.get("agreement")
-    return (agreement is not None and record.get("fingerprint") == fingerprint and sorted(record.get("files", {})) == sorted(expected)
+    return (agreement is not None and record.get("fingerprint") == fingerprint
+            and sorted(record.get("files", {})) == sorted(expected)
             and all((partner / name).is_file() for name in expected)
             and all(_digest_of(Path(path)) == digest for path, digest in agreement.items()))
 
