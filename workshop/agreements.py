@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import io
+import logging
 import zlib
 from datetime import date, timedelta
 from pathlib import Path
@@ -24,6 +25,8 @@ Strategy = Literal["align-vendor", "align-partner", "shared-quarter-end", "dual-
 MIN_YEAR_DAYS, MAX_YEAR_DAYS = 350, 380
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 AgreementStatus = Literal["none", "draft", "signed"]
+
+log = logging.getLogger(__name__)
 
 
 class AgreementExists(WorkshopError):
@@ -254,16 +257,30 @@ def load_agreement(path: str | Path, *, vendor: Profile | None = None, fiscal_ye
     return agreement
 
 
+def agreement_for(partner_file: str | Path, partner_id: str, fiscal_year: int, *,
+                  vendor: Profile | None = None) -> Agreement | None:
+    """The partner's agreement for `fiscal_year`, checked (against `vendor`'s calendar if given), or
+    None if there is no agreement file or it is for another year — last year's or next year's
+    outcome, which is not checked against this year's calendar."""
+    path = agreement_path(partner_file, partner_id)
+    if not path.is_file():
+        return None
+    year = load_model(path, Agreement, what="an agreement").fiscal_year  # its fields only, for the year
+    if year != fiscal_year:
+        log.info("%s: agreement is for FY%d, not FY%d; not used", path, year, fiscal_year)
+        return None
+    return load_agreement(path, vendor=vendor)
+
+
 def agreement_status(partner_file: str | Path, fiscal_year: int | None = None) -> AgreementStatus:
     """`signed`, `draft` or `none` (no agreement file, or one for another fiscal year) for a partner
     profile, e.g. for a kit's index. Raises ProfileError if the profile or the agreement is invalid."""
-    path = agreement_path(partner_file, load_profile(partner_file).id)  # a profile may set its own id
-    if not path.is_file():
-        return "none"
-    agreement = load_agreement(path)
-    if fiscal_year is not None and agreement.fiscal_year != fiscal_year:
-        return "none"
-    return agreement.status
+    partner_id = load_profile(partner_file).id  # a profile may set its own id
+    if fiscal_year is None:
+        path = agreement_path(partner_file, partner_id)
+        return load_agreement(path).status if path.is_file() else "none"
+    agreement = agreement_for(partner_file, partner_id, fiscal_year)
+    return agreement.status if agreement is not None else "none"
 
 
 def dump_agreement(agreement: Agreement) -> bytes:

@@ -22,13 +22,13 @@ from typing import Callable, Iterable, Iterator
 import jinja2
 
 from . import __version__
-from .agreements import Agreement, AgreementExists, agreement_path, dump_agreement, load_agreement
+from .agreements import Agreement, AgreementExists, agreement_for, agreement_path, dump_agreement
 from .agreements import agreement_status as agreement_status  # re-exported for the kit index
 from .documents import DOCUMENTS, FORMATS, Theme, render_document, theme_for
 from .errors import OutputError, WorkshopError
 from .ical import mop_calendar
 from .plan import Plan, default_fiscal_year, plan_partnership, vendor_rule_locations
-from .profiles import Profile, VendorProfile, load_model, load_profile, load_vendor
+from .profiles import VendorProfile, load_profile, load_vendor
 from .rules import rule_pack_files
 
 # Signs a rendered PDF for a plan (workshop.signing.MemoSigner.sign); None leaves PDFs unsigned.
@@ -95,21 +95,6 @@ def write_agreement(path: Path, agreement: Agreement, *, force: bool = False) ->
     return path
 
 
-def agreement_for(partner_file: Path, partner: Profile, vendor: VendorProfile, fiscal_year: int) -> Agreement | None:
-    """The partner's agreement for `fiscal_year`, checked, or None if there is none for that year.
-
-    An agreement file for another fiscal year is left alone: it is last year's (or next year's) outcome."""
-    path = agreement_path(partner_file, partner.id)
-    if not path.is_file():
-        return None
-    # Its fields first: one for another year is not checked against this year's calendar.
-    year = load_model(path, Agreement, what="an agreement").fiscal_year
-    if year != fiscal_year:
-        log.info("%s: agreement is for FY%d, not FY%d; not used", path, year, fiscal_year)
-        return None
-    return load_agreement(path, vendor=vendor)
-
-
 def partner_folder(out: Path, plan: Plan) -> Path:
     """Where one partner's documents for one fiscal year go: OUT/FY2028/<partner-id>/."""
     return out / f"FY{plan.fiscal_year}" / plan.partner.id
@@ -153,7 +138,7 @@ def build_documents(partner_file: Path, vendor: VendorProfile, out: Path, *, as_
         plan = plan_partnership(vendor, partner, as_of=as_of, fiscal_year=year)
         documents = tuple(documents)
         if "memo" in documents:  # only the memo prints the agreement; a broken one need not stop a briefing
-            plan = plan.with_agreement(agreement_for(partner_file, partner, vendor, year))
+            plan = plan.with_agreement(agreement_for(partner_file, partner.id, year, vendor=vendor))
         folder = partner_folder(out, plan)
         theme = theme or Theme()
         for document in documents:
@@ -303,7 +288,7 @@ def build_partner(partner_file: Path, vendor: VendorProfile, out: Path, options:
         partner = load_profile(partner_file)
         result.partner_id = partner.id
         plan = plan_partnership(vendor, partner, as_of=options.as_of, fiscal_year=options.fiscal_year)
-        agreement = agreement_for(partner_file, partner, vendor, options.fiscal_year)
+        agreement = agreement_for(partner_file, partner.id, options.fiscal_year, vendor=vendor)
         plan = plan.with_agreement(agreement)  # the memo in its current state: draft or signed
         folder = partner_folder(out, plan)
         outputs: dict[str, bytes] = {}
