@@ -2,7 +2,7 @@
 
 Prints its figures; it is not a test. Run from the top of the checkout:
 
-    python benchmarks/bench_pdf.py [--runs 20] [--peer-docs 20]
+    python benchmarks/bench_pdf.py [--runs 20] [--peer-docs 20[,50,...]]
 
 Figures:
   * ours: render_html + html_to_pdf for the one-page memo, median per document (target: within
@@ -11,10 +11,12 @@ Figures:
   * write: the rest (drawing, font subsetting, PDF serialisation), i.e. ours - layout;
   * fontTools: ours again with WeasyPrint's HarfBuzz subsetter switched off, to show what
     libharfbuzz-subset0 saves (WeasyPrint falls back to fontTools without it);
-  * peer: a Word template filled with docxtpl, converted to PDF by LibreOffice headless in one
+  * peer: a Word template of the same memo (same text, table, list, signature block, header and
+    footer, same styles), filled with docxtpl and converted to PDF by LibreOffice headless in one
     batch (`soffice --convert-to pdf a.docx b.docx ...`), per document (target: ours >= 3x
-    faster). Needs `soffice` on PATH and docxtpl, which is not a runtime dependency:
-    `pip install docxtpl` or `pip install -e '.[bench]'`.
+    faster). LibreOffice's start-up is spread over the batch, so its cost per document falls as
+    the batch grows: give several sizes (`--peer-docs 10,20,50`) to see how far. Needs `soffice`
+    on PATH and docxtpl, which is not a runtime dependency: `pip install -e '.[bench]'`.
 """
 
 from __future__ import annotations
@@ -87,29 +89,99 @@ def ours(plan: workshop.Plan, runs: int) -> dict[str, float]:
 
 
 def make_word_template(path: Path) -> None:
-    """A Word template of the memo's content with docxtpl tags, as a user would write one in Word."""
-    import docx
+    """A Word template of our memo with docxtpl tags, as a user would write one in Word.
 
-    document = docx.Document()
-    document.add_heading("Mutual Operating Period Agreement", 0)
-    document.add_paragraph("{{ partner }} and {{ vendor }}: vendor fiscal year {{ year }} ({{ start }} to {{ end }})")
-    document.add_heading("Recommended operating periods", 1)
-    document.add_paragraph("{{ recommendation }}")
-    table = document.add_table(rows=3, cols=3)
-    table.style = "Table Grid"
-    header = table.rows[0].cells
-    header[0].text, header[1].text, header[2].text = "Period", "Start", "End"
+    Like for like: it starts from the theme's reference.docx (the styles our DOCX uses) and holds
+    what our memo holds: running header, footer with page X of Y, title, subtitle, the parties
+    paragraph, the periods table with days, the commitments list with bold leads, the review cadence
+    and a two-column signature block.
+    """
+    import docx
+    from docx.enum.text import WD_TAB_ALIGNMENT
+    from docx.shared import Mm
+
+    from workshop.docxwriter import _add_field
+
+    document = docx.Document(str(workshop.Theme().reference_docx))
+    body = document.element.body
+    for child in list(body)[:-1]:  # keep only the section properties
+        body.remove(child)
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    text_width = section.page_width - section.left_margin - section.right_margin
+    header = section.header.paragraphs[0]
+    header.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT)
+    header.style = document.styles["Header"]
+    header.add_run("{{ vendor }}").bold = True
+    header.add_run("\tMutual Operating Period Agreement")
+    footer = section.footer.paragraphs[0]
+    footer.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT)
+    footer.style = document.styles["Footer"]
+    footer.add_run("Confidential · FY{{ year }} · prepared {{ prepared }}\tPage ")
+    _add_field(footer, "PAGE")
+    footer.add_run(" of ")
+    _add_field(footer, "NUMPAGES")
+
+    document.add_paragraph("Mutual Operating Period Agreement", style="Title")
+    document.add_paragraph("DRAFT {{ vendor }} and {{ partner }} · FY{{ year }} · prepared {{ prepared }}",
+                           style="Subtitle")
+    parties = document.add_paragraph()
+    parties.add_run("{{ vendor }}").bold = True
+    parties.add_run(" (“the Vendor”) and ")
+    parties.add_run("{{ partner }}").bold = True
+    parties.add_run(" (“the Partner”) agree to run their joint business for the Vendor’s fiscal year "
+                    "{{ year }} ({{ start }} to {{ end }}) on the Mutual Operating Period (MOP) below, so "
+                    "that pipeline reviews, commit dates and joint plans follow one calendar both sides "
+                    "recognise.")
+    document.add_paragraph("Mutual Operating Period: {{ option_title }}", style="Heading 1")
+    document.add_paragraph("{{ rationale }}")
+    table = document.add_table(rows=4, cols=4)
+    table.style = document.styles["Workshop Table"]
+    for cell, text in zip(table.rows[0].cells, ("Period", "Starts", "Ends", "Days")):
+        cell.paragraphs[0].text, cell.paragraphs[0].style = text, document.styles["Table Heading"]
     table.rows[1].cells[0].text = "{%tr for p in periods %}"
-    row = table.rows[2].cells
-    row[0].text, row[1].text, row[2].text = "{{ p.name }}", "{{ p.start }}", "{{ p.end }}{%tr endfor %}"
-    document.add_heading("Quarter ends", 1)
-    document.add_paragraph("{% for q in pairs %}{{ q.vendor_quarter }} {{ q.vendor_end }} / "
-                           "{{ q.partner_quarter }} {{ q.partner_end }} ({{ q.offset_days }} days)\n{% endfor %}")
-    document.add_heading("Review", 1)
-    document.add_paragraph("{{ cadence }}")
-    document.add_paragraph("Signed for {{ vendor }}: ______________________    "
-                           "Signed for {{ partner }}: ______________________")
+    for cell, text in zip(table.rows[2].cells, ("{{ p.name }}", "{{ p.start }}", "{{ p.end }}", "{{ p.days }}")):
+        cell.paragraphs[0].text, cell.paragraphs[0].style = text, document.styles["Table Text"]
+    table.rows[3].cells[0].text = "{%tr endfor %}"
+    document.add_paragraph("Commitments and review", style="Heading 1")
+    document.add_paragraph("{%p for c in commitments %}")
+    item = document.add_paragraph(style="List Bullet")
+    item.add_run("{{ c.party }}").bold = True
+    item.add_run(" will {{ c.text }}")
+    document.add_paragraph("{%p endfor %}")
+    cadence = document.add_paragraph(style="List Bullet")
+    cadence.add_run("Review cadence:").bold = True
+    cadence.add_run(" {{ cadence }}")
+    document.add_paragraph("Signatures", style="Heading 1")
+    signatures = document.add_table(rows=1, cols=2)
+    for cell, side in zip(signatures.rows[0].cells, ("vendor", "partner")):
+        cell.paragraphs[0].text = "For {{ %s }}" % side
+        cell.paragraphs[0].style = document.styles["Signature Party"]
+        cell.add_paragraph("{%%p for s in %s_signatories %%}" % side)
+        cell.add_paragraph("Signature · {{ s }} · date ____________", style="Signature Line")
+        cell.add_paragraph("{%p endfor %}")
     document.save(path)
+
+
+def peer_context(plan: workshop.Plan) -> dict:
+    """What the Word template is filled with: the same text our memo prints."""
+    from workshop.formatting import long_date as longdate
+
+    option = plan.memo_option
+    parties = {"vendor": "The Vendor", "partner": "The Partner", "both": "Both parties"}
+    signatory = lambda s: f"{s.name}, {s.title}" if s.title else s.name  # noqa: E731
+    return {
+        "partner": plan.partner.name, "vendor": plan.vendor.name, "year": plan.fiscal_year,
+        "prepared": longdate(plan.as_of),
+        "start": longdate(plan.facts.vendor_year_start), "end": longdate(plan.facts.vendor_year_end),
+        "option_title": option.title, "rationale": option.rationale, "cadence": plan.review_cadence,
+        "periods": [{"name": p.name, "start": longdate(p.start), "end": longdate(p.end),
+                     "days": (p.end - p.start).days + 1} for p in option.periods],
+        "commitments": [{"party": parties[c.party], "text": c.text[0].lower() + c.text[1:]}
+                        for c in plan.commitments],
+        "vendor_signatories": [signatory(s) for s in plan.vendor.signatories],
+        "partner_signatories": [signatory(s) for s in plan.partner.signatories],
+    }
 
 
 def peer(plan: workshop.Plan, docs: int) -> dict[str, float] | None:
@@ -122,14 +194,7 @@ def peer(plan: workshop.Plan, docs: int) -> dict[str, float] | None:
     if soffice is None:
         print("peer pipeline: skipped (soffice not on PATH)")
         return None
-    option = plan.recommended_option
-    context = {
-        "partner": plan.partner.name, "vendor": plan.vendor.name, "year": plan.fiscal_year,
-        "start": plan.facts.vendor_year_start, "end": plan.facts.vendor_year_end,
-        "recommendation": plan.recommendation, "cadence": plan.review_cadence,
-        "periods": [p.model_dump() for p in option.periods],
-        "pairs": [p.model_dump() for p in plan.facts.quarter_pairs],
-    }
+    context = peer_context(plan)
     with tempfile.TemporaryDirectory(prefix="bench-peer-") as tmp:
         folder = Path(tmp)
         template = folder / "memo-template.docx"
@@ -164,7 +229,8 @@ def peer(plan: workshop.Plan, docs: int) -> dict[str, float] | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20, help="timed runs per figure (median is printed)")
-    parser.add_argument("--peer-docs", type=int, default=20, help="documents in the LibreOffice batch")
+    parser.add_argument("--peer-docs", default="20",
+                        help="documents in the LibreOffice batch; a comma-separated list runs one batch of each size")
     args = parser.parse_args()
     import weasyprint
 
@@ -181,9 +247,11 @@ def main() -> None:
     if "fonttools" in figures:
         print(f"  ours with fontTools subsetting       {ms(figures['fonttools'])}   "
               f"({figures['fonttools'] / figures['layout']:.2f}x layout; what a machine without libharfbuzz-subset0 pays)")
-    result = peer(plan, args.peer_docs)
-    if result:
-        print(f"docxtpl + LibreOffice headless, one batch of {args.peer_docs} documents, per document")
+    for batch in (int(size) for size in args.peer_docs.split(",")):
+        result = peer(plan, batch)
+        if not result:
+            break
+        print(f"docxtpl + LibreOffice headless, one batch of {batch} documents, per document")
         print(f"  docxtpl fill                         {ms(result['fill'])}")
         print(f"  soffice --convert-to pdf             {ms(result['convert'])}")
         print(f"  total                                {ms(result['peer'])}")

@@ -396,3 +396,11 @@ def test_kit_a_changed_signature_image_rebuilds_its_partner(invoke, kit, profile
     assert "0 built, 3 unchanged" in kit().output
     draw((90, 20, 20))
     assert "1 built, 2 unchanged" in kit().output
+
+
+def test_kit_default_jobs_follow_the_cpus_this_process_may_use(monkeypatch):
+    # `taskset -c 0` or a container's cpuset leaves one CPU usable on a many-core host.
+    monkeypatch.delattr(kits.os, "process_cpu_count", raising=False)
+    monkeypatch.setattr(kits.os, "sched_getaffinity", lambda pid: {3}, raising=False)
+    monkeypatch.setattr(kits.os, "cpu_count", lambda: 64)
+    assert kits.usable_cpus() == 1

@@ -431,7 +431,7 @@ def _parse_shard(ctx, param, value: str | None) -> tuple[int, int] | None:
 
 @cli.command()
 @batch_options("Output folder; kits go to OUT/FY<year>/<partner-id>/, the index to OUT/FY<year>/.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes [default: one per CPU].")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes [default: one per CPU this process may use].")
 @click.option("--force", is_flag=True, help="Rebuild partners whose inputs did not change.")
 @click.option("--shard", callback=_parse_shard, metavar="K/N",
               help="Build only the K-th of N shares of the partners; then run --index-only once.")

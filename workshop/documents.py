@@ -8,7 +8,7 @@ import logging
 import urllib.parse
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Iterable
 
@@ -235,7 +235,9 @@ def _template_frame(exc: BaseException, fallback: str) -> str:
     return where
 
 
+@cache
 def _page_css(paper: str):
+    """The page size as a stylesheet, parsed once per process for each paper size."""
     from weasyprint import CSS
 
     width, height = PAPER_SIZES[paper]

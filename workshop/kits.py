@@ -434,7 +434,16 @@ def build_kit(partner_files: Iterable[Path], vendor_file: Path | str, out: Path 
         else:
             todo.append((partner_file, fingerprint))
     todo, folders = _unique_ids(todo, done, year)
-    return _run_kit(done, todo, vendor, out, options, theme, records, folders, jobs or os.cpu_count() or 1)
+    return _run_kit(done, todo, vendor, out, options, theme, records, folders, jobs or usable_cpus())
+
+
+def usable_cpus() -> int:
+    """CPUs this process may run on: its affinity mask (taskset, a container's cpuset), not the host's count."""
+    if hasattr(os, "process_cpu_count"):  # Python 3.13+
+        return os.process_cpu_count() or 1
+    if hasattr(os, "sched_getaffinity"):  # Linux
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
 
 
 def _unique_ids(todo: list[tuple[Path, str]], done: list[PartnerResult],
