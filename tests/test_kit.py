@@ -404,3 +404,56 @@ def test_kit_default_jobs_follow_the_cpus_this_process_may_use(monkeypatch):
     monkeypatch.setattr(kits.os, "sched_getaffinity", lambda pid: {3}, raising=False)
     monkeypatch.setattr(kits.os, "cpu_count", lambda: 64)
     assert kits.usable_cpus() == 1
+
+
+def test_kit_profile_given_a_new_id_moves_its_partner(kit, profiles):
+    assert kit().exit_code == 0
+    text = (profiles / "rheinwerk.yaml").read_text()
+    (profiles / "rheinwerk.yaml").write_text(text + "id: rh-systemhaus\n")
+    assert "1 built, 2 unchanged, 0 failed" in kit().output
+    assert "0 built, 3 unchanged, 0 failed" in kit().output  # the old folder does not claim the profile
+    result = kit()
+    assert "0 built, 3 unchanged, 0 failed" in result.output  # the old folder does not claim the profile
+    assert sorted(row["id"] for row in index_csv(kit.year)) == ["bluewater", "rh-systemhaus", "sakura"]
+    assert f"partner folder(s) in {kit.year} belong to no profile in {profiles}" in result.output
+    assert ": rheinwerk; --prune removes them" in result.output
+    assert (kit.year / "rheinwerk" / "memo.pdf").exists()  # nothing removed unless asked
+
+    result = kit("--prune")
+    assert result.exit_code == 0
+    assert f"removed {kit.year / 'rheinwerk'}" in result.output
+    assert sorted(p.name for p in kit.year.iterdir() if not p.name.startswith(".") and p.is_dir()) == [
+        "bluewater", "rh-systemhaus", "sakura"]
+    assert "--prune" not in kit().output
+
+
+def test_kit_prune_removes_partners_whose_profile_is_gone_and_keeps_broken_ones(kit, profiles):
+    assert kit().exit_code == 0
+    (profiles / "bluewater.yaml").unlink()
+    (profiles / "sakura.yaml").write_text("name: Sakura\nfiscal_calendar: {first_month: July}\n")
+    result = kit()
+    assert result.exit_code == 1
+    assert ": bluewater; --prune removes them" in result.output
+    assert {row["id"]: row["status"] for row in index_csv(kit.year)} == {
+        "bluewater": "built", "rheinwerk": "built", "sakura": "failed"}
+
+    result = kit("--prune")
+    assert f"removed {kit.year / 'bluewater'}" in result.output
+    assert not (kit.year / "bluewater").exists()
+    assert (kit.year / "sakura" / "memo.pdf").exists()  # a broken profile keeps its last good build
+    assert {row["id"]: row["status"] for row in index_csv(kit.year)} == {"rheinwerk": "built", "sakura": "failed"}
+
+    (profiles / "sakura.yaml").unlink()  # a failed partner whose profile is gone leaves the index too
+    result = kit("--prune")
+    assert result.exit_code == 0
+    assert f"removed {kit.year / 'sakura'}" in result.output
+    assert not (kit.year / "sakura").exists()
+    assert [row["id"] for row in index_csv(kit.year)] == ["rheinwerk"]
+
+
+@pytest.mark.parametrize("args", [["--prune", "bluewater"], ["--all", "--prune", "--shard", "1/2"],
+                                  ["--all", "--prune", "--index-only"]])
+def test_kit_prune_only_with_a_run_over_every_profile(invoke, profiles, tmp_path, args):
+    result = invoke("kit", "--profiles", profiles, "--out", tmp_path / "out", *args)
+    assert result.exit_code == 2
+    assert "--prune needs --all" in result.output

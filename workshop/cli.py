@@ -16,7 +16,17 @@ from .agreements import STRATEGIES, agreement_path, agreement_schema, load_agree
 from .documents import FORMATS, PDF_VARIANTS, Theme, theme_for
 from .errors import ProfileError, ProfileNotFound, SigningError, WorkshopError
 from .fiscal import FiscalYear, calendar_for
-from .kits import build_batch, build_kit, check_writable, kit_options, select_shard, write_agreement, write_index
+from .kits import (
+    build_batch,
+    build_kit,
+    check_writable,
+    kit_options,
+    prune_partners,
+    select_shard,
+    stale_partners,
+    write_agreement,
+    write_index,
+)
 from .plan import Plan, default_fiscal_year, draft_agreement, plan_partnership, plan_schema, rule_packs_for
 from .profiles import (
     PROFILE_SUFFIXES,
@@ -293,6 +303,18 @@ def _print_plan(plan: Plan) -> None:
     echo(f"Recommended: {plan.recommendation}")
 
 
+def _stale_partner_folders(out: Path, fiscal_year: int, files: list[Path], profiles_dir: Path, *,
+                           prune: bool) -> None:
+    """Name (or with `prune`, remove) the partner folders of OUT/FY<year> that no profile in `files` owns."""
+    year = out / f"FY{fiscal_year}"
+    if prune:
+        for partner_id in prune_partners(out, fiscal_year, files):
+            click.echo(f"removed {year / partner_id}: no profile in {profiles_dir} owns it", err=True)
+    elif stale := stale_partners(out, fiscal_year, files):
+        click.echo(f"note: {len(stale)} partner folder(s) in {year} belong to no profile in {profiles_dir} "
+                   f"(deleted, or given another id): {', '.join(stale)}; --prune removes them", err=True)
+
+
 @cli.command()
 @click.argument("partner")
 @profile_options
@@ -436,17 +458,23 @@ def _parse_shard(ctx, param, value: str | None) -> tuple[int, int] | None:
 @click.option("--shard", callback=_parse_shard, metavar="K/N",
               help="Build only the K-th of N shares of the partners; then run --index-only once.")
 @click.option("--index-only", is_flag=True, help="Only rewrite index.html, index.csv and manifest.json from OUT.")
+@click.option("--prune", is_flag=True,
+              help="With --all: remove the folders of partners whose profile was deleted or given another id.")
 def kit(partners: tuple[str, ...], all_partners: bool, profiles_dir: Path, vendor_file: Path | None, as_of: date,
         fiscal_year: int | None, formats: tuple[str, ...], out: Path, paper: str | None,
         template_dirs: tuple[Path, ...], pdf_variant: str | None, jobs: int | None, force: bool,
-        shard: tuple[int, int] | None, index_only: bool) -> None:
+        shard: tuple[int, int] | None, index_only: bool, prune: bool) -> None:
     """Write the planning kit of partners: every document, plan.json and mop.ics, plus an index.
 
     Each kit goes to OUT/FY<year>/<partner-id>/; index.html, index.csv and manifest.json go
     beside them. Partners whose inputs did not change since their last build are skipped (unless
     --force). A partner whose profile is invalid is reported; the others are still built. Exits
-    1 if any partner failed.
+    1 if any partner failed. A run with --all also names the partner folders that no profile owns
+    any more (deleted, or given another id); --prune removes them.
     """
+    if prune and (not all_partners or shard or index_only):
+        raise click.UsageError("--prune needs --all and no --shard or --index-only: only a run over every "
+                               "profile knows which partner folders no profile owns")
     if index_only:
         vendor = load_vendor(vendor_file or find_vendor_file(profiles_dir))
         year = kit_options(vendor, as_of=as_of, fiscal_year=fiscal_year).fiscal_year
@@ -460,6 +488,8 @@ def kit(partners: tuple[str, ...], all_partners: bool, profiles_dir: Path, vendo
     if shard:
         files = select_shard(files, *shard)
     failed = _report(build_kit(files, vendor_file, out, options, jobs=jobs, force=force), len(files), incremental=True)
+    if all_partners and shard is None:
+        _stale_partner_folders(out, options.fiscal_year, files, profiles_dir, prune=prune)
     if shard is None:
         write_index(out, options.fiscal_year)
     else:

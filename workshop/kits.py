@@ -11,6 +11,7 @@ import json
 import logging
 import multiprocessing
 import os
+import shutil
 import tempfile
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -539,20 +540,69 @@ def _note_outcome(year: Path, result: PartnerResult, records: dict[str, tuple[Pa
     A record that cannot be written (the disk filled up) is logged, not raised: the result
     already says what went wrong with the partner, and the index is rebuilt from the folders."""
     failure = _failure_record(year, result.source)
+    folder, _ = records.get(str(result.source.resolve()), (None, {}))
     try:
         if result.ok:
             failure.unlink(missing_ok=True)
+            if folder is not None and folder != year / result.partner_id:
+                # The profile was given another id: its old folder no longer claims it (--prune removes it).
+                (folder / INPUTS_FILE).unlink(missing_ok=True)
             return
         # An older, complete build of this profile no longer describes it: drop it from the index,
         # and rebuild it once the profile is fixed.
-        folder, _ = records.get(str(result.source.resolve()), (None, {}))
         if folder is not None:
             (folder / INPUTS_FILE).unlink(missing_ok=True)
-        record = {"source": str(result.source.resolve()), "id": result.partner_id or result.source.stem,
-                  "error": result.error}
+        partner_id = result.partner_id or (folder.name if folder is not None else result.source.stem)
+        record = {"source": str(result.source.resolve()), "id": partner_id, "error": result.error}
         write_atomic(failure, _json_bytes(record))
     except OSError as exc:
         log.warning("%s: could not record the outcome: %s", exc.filename or failure, exc.strerror or exc)
+
+
+def _stale(year: Path, partner_files: Iterable[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """(partner folders, (failure record, partner id)) in `year` that no profile in `partner_files` owns.
+
+    A folder is stale when the profile it was built from is not among them, or when it has no build
+    record and no failure names it (its profile now has another id, or a first build was cut short)."""
+    current = {str(Path(f).resolve()) for f in partner_files}
+    folders = [folder for source, (folder, _) in _read_records(year).items() if source not in current]
+    failures, failed_ids = [], set()
+    for path in sorted((year / FAILURES_FOLDER).glob("*.json")):
+        try:
+            failure = json.loads(path.read_text(encoding="utf-8"))
+            if failure["source"] in current:
+                failed_ids.add(str(failure["id"]))  # its folder holds the partner's last good build
+            else:
+                failures.append((path, str(failure["id"])))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    if year.is_dir():
+        folders += [folder for folder in year.iterdir()
+                    if folder.is_dir() and not folder.is_symlink() and not folder.name.startswith(".")
+                    and not (folder / INPUTS_FILE).exists() and folder.name not in failed_ids]
+    return sorted(set(folders)), failures
+
+
+def stale_partners(out: Path | str, fiscal_year: int, partner_files: Iterable[Path]) -> list[str]:
+    """Partners in OUT/FY<year> built (or failed) from a profile that is not among `partner_files`.
+
+    Given every profile of a run over all partners, these are the partners whose profile was
+    deleted or renamed since: their folders stay, and the index goes on listing them, until pruned."""
+    folders, failures = _stale(year_folder(Path(out), fiscal_year), partner_files)
+    return sorted({folder.name for folder in folders} | {partner_id for _, partner_id in failures})
+
+
+def prune_partners(out: Path | str, fiscal_year: int, partner_files: Iterable[Path]) -> list[str]:
+    """Remove the folders and failure records of `stale_partners`; returns what was removed."""
+    folders, failures = _stale(year_folder(Path(out), fiscal_year), partner_files)
+    removed = []
+    for path, partner_id in [(folder, folder.name) for folder in folders] + failures:
+        try:
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+            removed.append(partner_id)
+        except OSError as exc:
+            log.warning("%s: could not remove it: %s", path, exc.strerror or exc)
+    return sorted(set(removed))
 
 
 TOP_FINDINGS = 3
