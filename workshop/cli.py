@@ -26,6 +26,7 @@ from .kits import (
     stale_partners,
     write_agreement,
     write_index,
+    year_folder,
 )
 from .plan import Plan, default_fiscal_year, draft_agreement, plan_partnership, plan_schema, rule_packs_for
 from .profiles import (
@@ -306,7 +307,7 @@ def _print_plan(plan: Plan) -> None:
 def _stale_partner_folders(out: Path, fiscal_year: int, files: list[Path], profiles_dir: Path, *,
                            prune: bool) -> None:
     """Name (or with `prune`, remove) the partner folders of OUT/FY<year> that no profile in `files` owns."""
-    year = out / f"FY{fiscal_year}"
+    year = year_folder(out, fiscal_year)
     if prune:
         for partner_id in prune_partners(out, fiscal_year, files):
             click.echo(f"removed {year / partner_id}: no profile in {profiles_dir} owns it", err=True)
