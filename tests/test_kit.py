@@ -457,3 +457,68 @@ def test_kit_prune_only_with_a_run_over_every_profile(invoke, profiles, tmp_path
     result = invoke("kit", "--profiles", profiles, "--out", tmp_path / "out", *args)
     assert result.exit_code == 2
     assert "--prune needs --all" in result.output
+
+
+def _prune_output(kit) -> str:
+    result = kit("--prune")
+    assert result.exit_code in (0, 1)
+    return result.output
+
+
+def test_kit_prune_keeps_the_last_good_build_of_a_profile_that_keeps_failing(kit, profiles):
+    path = profiles / "rheinwerk.yaml"
+    path.write_text(path.read_text() + "id: rh-systemhaus\n")
+    assert kit().exit_code == 0
+    path.write_text(path.read_text() + "no_such_field: 1\n")
+    for _ in range(2):  # the second failure no longer finds a build record: the failure keeps the id
+        assert kit().exit_code == 1
+    assert "removed" not in _prune_output(kit)
+    assert (kit.year / "rh-systemhaus" / "memo.pdf").exists()
+
+
+def test_kit_prune_keeps_a_folder_another_profile_took_over(kit, profiles):
+    assert kit().exit_code == 0
+    original = (profiles / "rheinwerk.yaml").read_text()
+    (profiles / "rheinwerk.yaml").write_text(original + "id: rh-systemhaus\n")
+    (profiles / "a-rheinwerk.yaml").write_text(original + "id: rheinwerk\n")  # built first, into rheinwerk/
+    output = _prune_output(kit)
+    assert "2 built, 2 unchanged, 0 failed" in output and "removed" not in output
+    assert sorted(row["id"] for row in index_csv(kit.year)) == ["bluewater", "rh-systemhaus", "rheinwerk", "sakura"]
+    assert "0 built, 4 unchanged, 0 failed" in kit().output
+
+
+def test_kit_prune_ignores_symlinked_folders(kit, profiles):
+    assert kit().exit_code == 0
+    (kit.year / "zz-link").symlink_to("sakura", target_is_directory=True)
+    (profiles / "sakura.yaml").write_text((profiles / "sakura.yaml").read_text() + "region: APJ North\n")
+    assert "removed" not in _prune_output(kit)
+    assert (kit.year / "sakura" / "memo.pdf").exists()
+    assert "sakura" in [row["id"] for row in index_csv(kit.year)]
+
+
+def test_kit_prune_a_renamed_profile_that_failed_keeps_its_folder(kit, profiles):
+    good = (profiles / "sakura.yaml").read_text()
+    (profiles / "sakura.yaml").write_text("name: Sakura\nfiscal_calendar: {first_month: July}\n")
+    assert kit().exit_code == 1
+    (profiles / "sakura.yaml").unlink()
+    (profiles / "sakura-kk.yaml").write_text(good + "id: sakura\n")
+    result = kit()
+    assert result.exit_code == 0 and "--prune" not in result.output
+    assert "removed" not in _prune_output(kit)
+    assert (kit.year / "sakura" / "memo.pdf").exists()
+    assert {row["id"]: row["status"] for row in index_csv(kit.year)}["sakura"] == "built"
+
+
+def test_kit_two_folders_claiming_one_profile_the_latest_build_counts(kit):
+    # Output written before a change of id released the old folder: two folders name one profile.
+    import os
+
+    assert kit().exit_code == 0
+    shutil.copytree(kit.year / "rheinwerk", kit.year / "aa-old")
+    os.utime(kit.year / "aa-old" / ".inputs", ns=(0, 0))
+    result = kit()
+    assert "0 built, 3 unchanged, 0 failed" in result.output
+    assert ": aa-old; --prune removes them" in result.output
+    assert sorted(row["id"] for row in index_csv(kit.year)) == ["bluewater", "rheinwerk", "sakura"]
+    assert f"removed {kit.year / 'aa-old'}" in _prune_output(kit)
+    assert (kit.year / "rheinwerk" / "memo.pdf").exists()

@@ -320,18 +320,51 @@ def _json_bytes(data) -> bytes:
     return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def _read_records(folder: Path) -> dict[str, tuple[Path, dict]]:
-    """{resolved profile path: (partner folder, its .inputs record)} for every complete partner folder."""
-    records: dict[str, tuple[Path, dict]] = {}
-    if not folder.is_dir():
-        return records
-    for path in sorted(folder.glob(f"*/{INPUTS_FILE}")):
+def _claims(year: Path) -> list[tuple[Path, dict]]:
+    """(partner folder, its .inputs record) for every complete partner folder, symlinks left out."""
+    claims = []
+    if not year.is_dir():
+        return claims
+    for path in sorted(year.glob(f"*/{INPUTS_FILE}")):
+        if path.parent.is_symlink():
+            continue
         try:
             record = json.loads(path.read_text(encoding="utf-8"))
-            records[record["source"]] = (path.parent, record)
+            if not isinstance(record, dict) or not isinstance(record.get("source"), str):
+                raise ValueError("no source")
+            claims.append((path.parent, record))
         except (OSError, ValueError, KeyError, TypeError):
             log.warning("%s: unreadable build record; the partner will be rebuilt", path)
+    return claims
+
+
+def _read_records(year: Path) -> dict[str, tuple[Path, dict]]:
+    """{resolved profile path: (partner folder, its .inputs record)} for every complete partner folder.
+
+    Should two folders claim one profile (output written before a profile's change of id released
+    its old folder), the latest build counts; `stale_partners` names the other."""
+    def written(claim: tuple[Path, dict]) -> int:
+        try:
+            return (claim[0] / INPUTS_FILE).stat().st_mtime_ns
+        except OSError:
+            return 0
+
+    records: dict[str, tuple[Path, dict]] = {}
+    for folder, record in sorted(_claims(year), key=written):
+        records[record["source"]] = (folder, record)
     return records
+
+
+def _release_claim(folder: Path, source: str) -> None:
+    """Delete `folder`'s build record if it still names `source` (another profile may have built there since)."""
+    try:
+        if json.loads((folder / INPUTS_FILE).read_text(encoding="utf-8")).get("source") != source:
+            return
+    except FileNotFoundError:
+        return
+    except (ValueError, AttributeError):
+        pass  # unreadable: it describes no complete build either
+    (folder / INPUTS_FILE).unlink(missing_ok=True)
 
 
 def agreement_inputs(partner_file: Path, partner_id: str, agreement: Agreement | None) -> dict[str, str | None]:
@@ -540,32 +573,46 @@ def _note_outcome(year: Path, result: PartnerResult, records: dict[str, tuple[Pa
     A record that cannot be written (the disk filled up) is logged, not raised: the result
     already says what went wrong with the partner, and the index is rebuilt from the folders."""
     failure = _failure_record(year, result.source)
-    folder, _ = records.get(str(result.source.resolve()), (None, {}))
+    source = str(result.source.resolve())
+    folder, _ = records.get(source, (None, {}))
     try:
         if result.ok:
             failure.unlink(missing_ok=True)
             if folder is not None and folder != year / result.partner_id:
                 # The profile was given another id: its old folder no longer claims it (--prune removes it).
-                (folder / INPUTS_FILE).unlink(missing_ok=True)
+                _release_claim(folder, source)
             return
         # An older, complete build of this profile no longer describes it: drop it from the index,
-        # and rebuild it once the profile is fixed.
+        # and rebuild it once the profile is fixed. The failure keeps the id of the folder holding
+        # that last good build, so that --prune knows the folder is still this partner's.
         if folder is not None:
-            (folder / INPUTS_FILE).unlink(missing_ok=True)
-        partner_id = result.partner_id or (folder.name if folder is not None else result.source.stem)
-        record = {"source": str(result.source.resolve()), "id": partner_id, "error": result.error}
+            _release_claim(folder, source)
+        partner_id = result.partner_id or (folder.name if folder is not None else _failed_id(failure))
+        record = {"source": source, "id": partner_id or result.source.stem, "error": result.error}
         write_atomic(failure, _json_bytes(record))
     except OSError as exc:
         log.warning("%s: could not record the outcome: %s", exc.filename or failure, exc.strerror or exc)
 
 
+def _failed_id(failure: Path) -> str | None:
+    """The partner id in an earlier failure record, if there is a readable one."""
+    try:
+        return str(json.loads(failure.read_text(encoding="utf-8"))["id"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def _stale(year: Path, partner_files: Iterable[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
     """(partner folders, (failure record, partner id)) in `year` that no profile in `partner_files` owns.
 
-    A folder is stale when the profile it was built from is not among them, or when it has no build
-    record and no failure names it (its profile now has another id, or a first build was cut short)."""
+    A folder is stale when the profile it was built from is not among them, when another folder
+    holds the later build of its profile, or when it holds nothing but kit files, without a build
+    record, and no failure names it (its profile was given another id, or a first build was cut short).
+    Failure records of profiles that are not among them are stale too."""
     current = {str(Path(f).resolve()) for f in partner_files}
-    folders = [folder for source, (folder, _) in _read_records(year).items() if source not in current]
+    kept = {folder for folder, _ in _read_records(year).values()}
+    claims = _claims(year)
+    folders = [folder for folder, record in claims if record["source"] not in current or folder not in kept]
     failures, failed_ids = [], set()
     for path in sorted((year / FAILURES_FOLDER).glob("*.json")):
         try:
@@ -576,10 +623,13 @@ def _stale(year: Path, partner_files: Iterable[Path]) -> tuple[list[Path], list[
                 failures.append((path, str(failure["id"])))
         except (OSError, ValueError, KeyError, TypeError):
             continue
+    kit_names = set(kit_files(FORMATS))
+    claimed = {folder for folder, _ in claims}
     if year.is_dir():
         folders += [folder for folder in year.iterdir()
                     if folder.is_dir() and not folder.is_symlink() and not folder.name.startswith(".")
-                    and not (folder / INPUTS_FILE).exists() and folder.name not in failed_ids]
+                    and folder not in claimed and folder.name not in failed_ids
+                    and all(f.name in kit_names or f.name.endswith(".part") for f in folder.iterdir())]
     return sorted(set(folders)), failures
 
 
@@ -587,22 +637,27 @@ def stale_partners(out: Path | str, fiscal_year: int, partner_files: Iterable[Pa
     """Partners in OUT/FY<year> built (or failed) from a profile that is not among `partner_files`.
 
     Given every profile of a run over all partners, these are the partners whose profile was
-    deleted or renamed since: their folders stay, and the index goes on listing them, until pruned."""
-    folders, failures = _stale(year_folder(Path(out), fiscal_year), partner_files)
-    return sorted({folder.name for folder in folders} | {partner_id for _, partner_id in failures})
+    deleted or given another id since: their folders stay, and the index goes on listing them, until
+    pruned. A failed profile whose id a current partner has taken over is not named."""
+    year = year_folder(Path(out), fiscal_year)
+    folders, failures = _stale(year, partner_files)
+    owned = {folder.name for folder, _ in _claims(year)} - {folder.name for folder in folders}
+    return sorted({folder.name for folder in folders} | {pid for _, pid in failures if pid not in owned})
 
 
 def prune_partners(out: Path | str, fiscal_year: int, partner_files: Iterable[Path]) -> list[str]:
-    """Remove the folders and failure records of `stale_partners`; returns what was removed."""
-    folders, failures = _stale(year_folder(Path(out), fiscal_year), partner_files)
-    removed = []
+    """Remove what `stale_partners` names (and failure records of profiles that are gone); returns the
+    partner ids removed."""
+    year = year_folder(Path(out), fiscal_year)
+    named = set(stale_partners(out, fiscal_year, partner_files))
+    folders, failures = _stale(year, partner_files)
     for path, partner_id in [(folder, folder.name) for folder in folders] + failures:
         try:
             shutil.rmtree(path) if path.is_dir() else path.unlink()
-            removed.append(partner_id)
         except OSError as exc:
             log.warning("%s: could not remove it: %s", path, exc.strerror or exc)
-    return sorted(set(removed))
+            named.discard(partner_id)
+    return sorted(named)
 
 
 TOP_FINDINGS = 3
