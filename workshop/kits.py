@@ -339,20 +339,20 @@ def _claims(year: Path) -> list[tuple[Path, dict]]:
 
 
 def _read_records(year: Path) -> dict[str, tuple[Path, dict]]:
-    """{resolved profile path: (partner folder, its .inputs record)} for every complete partner folder.
+    """{resolved profile path: (partner folder, its .inputs record)} for every complete partner folder."""
+    return _latest(_claims(year))
 
-    Should two folders claim one profile (output written before a profile's change of id released
-    its old folder), the latest build counts; `stale_partners` names the other."""
+
+def _latest(claims: list[tuple[Path, dict]]) -> dict[str, tuple[Path, dict]]:
+    """The claims by profile. Should two folders claim one profile (output written before a profile's
+    change of id released its old folder), the latest build counts; `stale_partners` names the other."""
     def written(claim: tuple[Path, dict]) -> int:
         try:
             return (claim[0] / INPUTS_FILE).stat().st_mtime_ns
         except OSError:
             return 0
 
-    records: dict[str, tuple[Path, dict]] = {}
-    for folder, record in sorted(_claims(year), key=written):
-        records[record["source"]] = (folder, record)
-    return records
+    return {record["source"]: (folder, record) for folder, record in sorted(claims, key=written)}
 
 
 def _release_claim(folder: Path, source: str) -> None:
@@ -594,43 +594,55 @@ def _note_outcome(year: Path, result: PartnerResult, records: dict[str, tuple[Pa
         log.warning("%s: could not record the outcome: %s", exc.filename or failure, exc.strerror or exc)
 
 
+def _read_failure(path: Path) -> dict | None:
+    """A failure record (source, id, error), or None if it cannot be read."""
+    try:
+        failure = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(failure, dict) or not all(isinstance(failure.get(k), str) for k in ("source", "id", "error")):
+        return None
+    return failure
+
+
+def _failures(year: Path) -> list[tuple[Path, dict]]:
+    """(record path, failure record) for every readable failure record of the year."""
+    records = ((path, _read_failure(path)) for path in sorted((year / FAILURES_FOLDER).glob("*.json")))
+    return [(path, failure) for path, failure in records if failure is not None]
+
+
 def _failed_id(failure: Path) -> str | None:
     """The partner id in an earlier failure record, if there is a readable one."""
-    try:
-        return str(json.loads(failure.read_text(encoding="utf-8"))["id"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+    record = _read_failure(failure)
+    return record["id"] if record is not None else None
 
 
-def _stale(year: Path, partner_files: Iterable[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """(partner folders, (failure record, partner id)) in `year` that no profile in `partner_files` owns.
+def _stale(year: Path, partner_files: Iterable[Path]) -> tuple[list[Path], list[Path], list[str]]:
+    """(partner folders, failure records, partner ids to name) in `year` that no profile in `partner_files` owns.
 
     A folder is stale when the profile it was built from is not among them, when another folder
     holds the later build of its profile, or when it holds nothing but kit files, without a build
     record, and no failure names it (its profile was given another id, or a first build was cut short).
-    Failure records of profiles that are not among them are stale too."""
+    Failure records of profiles that are not among them are stale too; they are named unless a
+    current partner has taken over their id."""
     current = {str(Path(f).resolve()) for f in partner_files}
-    kept = {folder for folder, _ in _read_records(year).values()}
     claims = _claims(year)
+    kept = {folder for folder, _ in _latest(claims).values()}
     folders = [folder for folder, record in claims if record["source"] not in current or folder not in kept]
-    failures, failed_ids = [], set()
-    for path in sorted((year / FAILURES_FOLDER).glob("*.json")):
-        try:
-            failure = json.loads(path.read_text(encoding="utf-8"))
-            if failure["source"] in current:
-                failed_ids.add(str(failure["id"]))  # its folder holds the partner's last good build
-            else:
-                failures.append((path, str(failure["id"])))
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
+    failed_ids = {failure["id"] for _, failure in _failures(year) if failure["source"] in current}
+    failures = [(path, failure["id"]) for path, failure in _failures(year) if failure["source"] not in current]
     kit_names = set(kit_files(FORMATS))
     claimed = {folder for folder, _ in claims}
     if year.is_dir():
+        # failed_ids: a failing partner's folder holds its last good build
         folders += [folder for folder in year.iterdir()
                     if folder.is_dir() and not folder.is_symlink() and not folder.name.startswith(".")
                     and folder not in claimed and folder.name not in failed_ids
                     and all(f.name in kit_names or f.name.endswith(".part") for f in folder.iterdir())]
-    return sorted(set(folders)), failures
+    folders = sorted(set(folders))
+    owned = {folder.name for folder in claimed} - {folder.name for folder in folders}
+    named = {folder.name for folder in folders} | {pid for _, pid in failures if pid not in owned}
+    return folders, [path for path, _ in failures], sorted(named)
 
 
 def stale_partners(out: Path | str, fiscal_year: int, partner_files: Iterable[Path]) -> list[str]:
@@ -639,25 +651,21 @@ def stale_partners(out: Path | str, fiscal_year: int, partner_files: Iterable[Pa
     Given every profile of a run over all partners, these are the partners whose profile was
     deleted or given another id since: their folders stay, and the index goes on listing them, until
     pruned. A failed profile whose id a current partner has taken over is not named."""
-    year = year_folder(Path(out), fiscal_year)
-    folders, failures = _stale(year, partner_files)
-    owned = {folder.name for folder, _ in _claims(year)} - {folder.name for folder in folders}
-    return sorted({folder.name for folder in folders} | {pid for _, pid in failures if pid not in owned})
+    return _stale(year_folder(Path(out), fiscal_year), partner_files)[2]
 
 
 def prune_partners(out: Path | str, fiscal_year: int, partner_files: Iterable[Path]) -> list[str]:
     """Remove what `stale_partners` names (and failure records of profiles that are gone); returns the
     partner ids removed."""
-    year = year_folder(Path(out), fiscal_year)
-    named = set(stale_partners(out, fiscal_year, partner_files))
-    folders, failures = _stale(year, partner_files)
-    for path, partner_id in [(folder, folder.name) for folder in folders] + failures:
+    folders, failures, named = _stale(year_folder(Path(out), fiscal_year), partner_files)
+    removed = set(named)
+    for path in folders + failures:
         try:
             shutil.rmtree(path) if path.is_dir() else path.unlink()
         except OSError as exc:
             log.warning("%s: could not remove it: %s", path, exc.strerror or exc)
-            named.discard(partner_id)
-    return sorted(named)
+            removed.discard(path.name if path.is_dir() else (_failed_id(path) or ""))
+    return sorted(removed)
 
 
 TOP_FINDINGS = 3
@@ -703,12 +711,10 @@ def index_rows(out: Path, fiscal_year: int) -> list[IndexRow]:
             files=tuple(f"{folder.name}/{name}" for name in sorted(record["files"])),
         )
     for path in sorted((year / FAILURES_FOLDER).glob("*.json")):
-        try:
-            failure = json.loads(path.read_text(encoding="utf-8"))
-            rows.setdefault(failure["id"], IndexRow(id=failure["id"], name="", status="failed",
-                                                    error=failure["error"]))
-        except (OSError, ValueError, KeyError) as exc:
-            log.warning("%s: unreadable failure record (%s)", path, exc)
+        if (failure := _read_failure(path)) is None:
+            log.warning("%s: unreadable failure record", path)
+            continue
+        rows.setdefault(failure["id"], IndexRow(id=failure["id"], name="", status="failed", error=failure["error"]))
     return [rows[key] for key in sorted(rows)]
 
 
