@@ -78,9 +78,9 @@ def child(profiles: Path, out: Path, jobs: int, formats: str) -> None:
     import workshop
 
     vendor_file = profiles / "vendor.yaml"
-    options = workshop.kit_options(workshop.load_vendor(vendor_file), as_of=AS_OF, formats=formats.split(","))
-    results = list(workshop.build_kit(workshop.profile_files(profiles), vendor_file, out, options, jobs=jobs))
-    workshop.write_index(out, options.fiscal_year)
+    settings = workshop.load_settings(vendor_file, as_of=AS_OF, formats=formats.split(","))
+    run = workshop.build(workshop.profile_files(profiles), vendor_file, settings, out, jobs=jobs)
+    results = list(run)  # the index is written when the run ends
     seconds = time.perf_counter() - start
     statuses = [r.status for r in results]
     print(json.dumps({

@@ -35,7 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import workshop  # noqa: E402
-from workshop.documents import _page_css, html_to_pdf, render_html  # noqa: E402
+from workshop.documents.html import render_html  # noqa: E402
+from workshop.writers.pdf import _page_css, html_to_pdf  # noqa: E402
 
 
 def median_seconds(func, runs: int) -> float:
@@ -60,7 +61,7 @@ def ours(plan: workshop.Plan, runs: int) -> dict[str, float]:
     import weasyprint.pdf.fonts as pdf_fonts
 
     theme = workshop.Theme()
-    html = render_html(plan, "memo", theme)
+    html = render_html(plan, "memo", theme)  # the built-in theme, as every figure here uses
     base = str(theme.search_path[-1]) + "/"
 
     def layout():
@@ -100,7 +101,7 @@ def make_word_template(path: Path) -> None:
     from docx.enum.text import WD_TAB_ALIGNMENT
     from docx.shared import Mm
 
-    from workshop.docxwriter import _add_field
+    from workshop.writers.docx import _add_field
 
     document = docx.Document(str(workshop.Theme().reference_docx))
     body = document.element.body

@@ -41,8 +41,14 @@ def invoke(runner):
 
 
 @pytest.fixture(scope="session")
-def theme() -> workshop.Theme:
-    return workshop.Theme()
+def settings() -> workshop.Settings:
+    """The example vendor's settings for a plan made on AS_OF."""
+    return workshop.load_settings(EXAMPLES / "vendor.yaml", as_of=AS_OF)
+
+
+@pytest.fixture(scope="session")
+def theme(settings) -> workshop.Theme:
+    return workshop.theme_for(settings)
 
 
 @pytest.fixture(scope="session")

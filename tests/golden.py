@@ -12,7 +12,6 @@ from datetime import date
 from pathlib import Path
 
 import workshop
-from workshop.documents import DOCUMENTS, render_html
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
@@ -36,13 +35,14 @@ def golden_outputs() -> dict[str, str]:
     """{relative file name: text} for every golden file."""
     examples = ROOT / "partner_profiles"
     vendor = workshop.load_vendor(examples / "vendor.yaml")
-    theme = workshop.Theme()
+    settings = workshop.load_settings(examples / "vendor.yaml", as_of=AS_OF)
+    theme = workshop.theme_for(settings)
     outputs = {}
     for partner_id in GOLDEN_PARTNERS:
-        plan = workshop.plan_partnership(vendor, workshop.load_profile(examples / f"{partner_id}.yaml"), as_of=AS_OF)
-        for document in DOCUMENTS:
-            outputs[f"{partner_id}/{document}.html"] = _short_images(render_html(plan, document, theme))
-            docx = workshop.render_document(plan, document, theme, formats=["docx"])["docx"]
+        plan = workshop.plan_partnership(vendor, workshop.load_profile(examples / f"{partner_id}.yaml"), settings)
+        for document in (doc.name for doc in workshop.documents()):
+            outputs[f"{partner_id}/{document}.html"] = _short_images(workshop.render_html(plan, document, theme))
+            docx = workshop.render_document(plan, document, settings, formats=["docx"])["docx"]
             with zipfile.ZipFile(io.BytesIO(docx)) as archive:
                 outputs[f"{partner_id}/{document}.document.xml"] = _pretty_xml(archive.read("word/document.xml"))
     return outputs

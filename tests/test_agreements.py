@@ -10,9 +10,8 @@ import pytest
 import yaml
 
 import workshop
-from workshop.agreements import agreement_schema, agreement_status, load_agreement
+from workshop.agreements import agreement_schema, agreement_status, draft_agreement, load_agreement
 from workshop.formatting import long_date as longdate
-from workshop.plan import draft_agreement
 
 from .conftest import AS_OF, EXAMPLES, ROOT, docx_part, docx_text, pdf_pages, pdf_text
 
@@ -223,7 +222,7 @@ def test_agreement_status_for_the_kit_index(profiles, invoke):
     assert agreement_status(partner_file, fiscal_year=2029) == "none"
     _edit(profiles / "sakura.agreement.yaml", _sign)
     assert agreement_status(partner_file, fiscal_year=2028) == "signed"
-    assert workshop.kits.agreement_status is agreement_status
+    assert workshop.agreement_status is agreement_status
 
 
 def test_agreement_file_is_named_after_the_profile_id(profiles, invoke):
@@ -275,28 +274,30 @@ def test_memo_with_an_invalid_agreement_fails_that_partner(profiles, invoke, tmp
 
 
 def _signed_plan(vendor, partner_file, tmp_path, *, image: bool):
+    """(the plan with a signed agreement, that agreement)."""
     partner = workshop.load_profile(partner_file)
     plan = workshop.plan_partnership(vendor, partner, as_of=AS_OF)
-    agreement = draft_agreement(plan, vendor, partner, "shared-quarter-end")
+    agreement = draft_agreement(plan, "shared-quarter-end")
     folder = tmp_path / "agreement"
     folder.mkdir(exist_ok=True)
     path = folder / f"{partner.id}.agreement.yaml"
-    workshop.kits.write_agreement(path, agreement)
+    workshop.write_agreement(path, agreement)
     if image:
         _png(folder / "signature.png")
     _edit(path, lambda d: _sign(d, "signature.png" if image else None))
-    return plan.with_agreement(load_agreement(path, vendor=vendor, fiscal_year=plan.fiscal_year))
+    agreement = load_agreement(path, vendor=vendor, fiscal_year=plan.fiscal_year)
+    return workshop.apply_agreement(plan, agreement), agreement
 
 
 @pytest.mark.parametrize("paper", ["a4", "letter"])
 @pytest.mark.parametrize("image", [False, True], ids=["names", "images"])
-def test_signed_memo_shows_names_and_dates_on_one_page(vendor, theme, tmp_path, paper, image):
-    plan = _signed_plan(vendor, EXAMPLES / "rheinwerk.yaml", tmp_path, image=image)
-    files = workshop.render_memo(plan, theme, paper=paper)
+def test_signed_memo_shows_names_and_dates_on_one_page(vendor, settings, tmp_path, paper, image):
+    plan, agreement = _signed_plan(vendor, EXAMPLES / "rheinwerk.yaml", tmp_path, image=image)
+    files = workshop.render_memo(plan, settings.replace(paper=paper))
     assert pdf_pages(files["pdf"]) == 1
     signed_on = longdate(date(2026, 12, 3))
     for text in (pdf_text(files["pdf"]), docx_text(files["docx"])):
-        for person in plan.agreement.signatories.vendor + plan.agreement.signatories.partner:
+        for person in agreement.signatories.vendor + agreement.signatories.partner:
             assert f"Signed · {person.name}, {person.title} · {signed_on}" in text
         assert "DRAFT" not in text.upper().replace("DRAFTS", "")
         assert "date ____________" not in text
@@ -310,16 +311,16 @@ def test_signed_memo_shows_names_and_dates_on_one_page(vendor, theme, tmp_path, 
 
 
 @pytest.mark.parametrize("paper", ["a4", "letter"])
-def test_signed_memo_one_page_with_eight_periods_and_four_signatories_with_images(vendor, theme, tmp_path, paper):
+def test_signed_memo_one_page_with_eight_periods_and_four_signatories_with_images(vendor, settings, tmp_path, paper):
     from datetime import timedelta
 
-    plan = _signed_plan(vendor, EXAMPLES / "rheinwerk.yaml", tmp_path, image=True)
+    plan, agreement = _signed_plan(vendor, EXAMPLES / "rheinwerk.yaml", tmp_path, image=True)
     halves = []
-    for period in plan.agreement.periods:
+    for period in agreement.periods:
         middle = period.start + (period.end - period.start) / 2
         halves += [period.model_copy(update={"name": f"{period.name} (first half)", "end": middle}),
                    period.model_copy(update={"name": f"{period.name} (second half)", "start": middle + timedelta(days=1)})]
-    people = plan.agreement.signatories
+    people = agreement.signatories
     four = people.model_copy(update={
         "vendor": [people.vendor[0].model_copy(update={"name": f"Alexandra Montgomery-Whitfield {i}",
                                                        "title": "Senior Director, Partnerships and Alliances"})
@@ -328,22 +329,22 @@ def test_signed_memo_one_page_with_eight_periods_and_four_signatories_with_image
                                                          "title": "Geschäftsführer, Vertrieb und Partnerschaften"})
                     for i in range(2)],
     })
-    agreement = plan.agreement.model_copy(update={"periods": halves, "signatories": four})
-    agreement._source = plan.agreement._source
-    plan = plan.with_agreement(agreement)
-    files = workshop.render_memo(plan, theme, paper=paper, formats=["pdf"])
+    edited = agreement.model_copy(update={"periods": halves, "signatories": four})
+    edited._source = agreement._source
+    plan = workshop.apply_agreement(plan, edited)
+    files = workshop.render_memo(plan, settings.replace(paper=paper), formats=["pdf"])
     assert pdf_pages(files["pdf"]) == 1
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice to lay out the DOCX")
-def test_signed_memo_docx_is_one_page_in_libreoffice(vendor, theme, tmp_path):
+def test_signed_memo_docx_is_one_page_in_libreoffice(vendor, settings, tmp_path):
     import subprocess
 
     from pypdf import PdfReader
 
-    plan = _signed_plan(vendor, EXAMPLES / "rheinwerk.yaml", tmp_path, image=True)
+    plan, _ = _signed_plan(vendor, EXAMPLES / "rheinwerk.yaml", tmp_path, image=True)
     source = tmp_path / "memo.docx"
-    source.write_bytes(workshop.render_memo(plan, theme, formats=["docx"])["docx"])
+    source.write_bytes(workshop.render_memo(plan, settings, formats=["docx"])["docx"])
     subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
                     "--outdir", str(tmp_path), str(source)], check=True, capture_output=True, timeout=180)
     assert len(PdfReader(tmp_path / "memo.pdf").pages) == 1

@@ -12,7 +12,6 @@ import zipfile
 import pytest
 
 import workshop
-from workshop.documents import DOCUMENTS
 
 from .conftest import AS_OF, EXAMPLES, ROOT
 
@@ -21,13 +20,13 @@ PARTNERS = [p.stem for p in workshop.profile_files(EXAMPLES)]
 # One run: every document of every example partner, written as <partner>.<document>.<format>.
 RENDER_ALL = """
 import sys, datetime, pathlib, workshop
-from workshop.documents import DOCUMENTS
 out, examples, as_of = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), datetime.date.fromisoformat(sys.argv[3])
-vendor, theme = workshop.load_vendor(examples / "vendor.yaml"), workshop.Theme()
+vendor = workshop.load_vendor(examples / "vendor.yaml")
+settings = workshop.load_settings(examples / "vendor.yaml", as_of=as_of)
 for path in workshop.profile_files(examples):
-    plan = workshop.plan_partnership(vendor, workshop.load_profile(path), as_of=as_of)
-    for document in DOCUMENTS:
-        for fmt, data in workshop.render_document(plan, document, theme).items():
+    plan = workshop.plan_partnership(vendor, workshop.load_profile(path), settings)
+    for document in (doc.name for doc in workshop.documents()):
+        for fmt, data in workshop.render_document(plan, document, settings).items():
             (out / f"{plan.partner.id}.{document}.{fmt}").write_bytes(data)
 """
 
@@ -55,7 +54,7 @@ def docx_parts(data: bytes) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
-@pytest.mark.parametrize("document", DOCUMENTS)
+@pytest.mark.parametrize("document", [doc.name for doc in workshop.documents()])
 @pytest.mark.parametrize("partner", PARTNERS)
 def test_determinism_pdf_bytes_and_docx_parts(runs, partner, document):
     first, second = (folder / f"{partner}.{document}" for folder in runs)

@@ -7,7 +7,6 @@ import re
 import pytest
 
 import workshop
-from workshop.documents import render_html
 from workshop.formatting import long_date as longdate
 
 from .conftest import AS_OF, EXAMPLES, docx_part, docx_text, normalise, pdf_pages, pdf_text
@@ -16,14 +15,14 @@ PARTNERS = [p.stem for p in workshop.profile_files(EXAMPLES)]
 
 
 @pytest.fixture(scope="module")
-def rendered(vendor, theme):
+def rendered(vendor, settings, theme):
     """{(partner, document): (plan, html, {format: bytes})} for every example, rendered once."""
     out = {}
     for path in workshop.profile_files(EXAMPLES):
         plan = workshop.plan_partnership(vendor, workshop.load_profile(path), as_of=AS_OF)
         for document in ("briefing", "agenda"):
-            out[plan.partner.id, document] = (plan, render_html(plan, document, theme),
-                                              workshop.render_document(plan, document, theme))
+            out[plan.partner.id, document] = (plan, workshop.render_html(plan, document, theme),
+                                              workshop.render_document(plan, document, settings))
     return out
 
 
@@ -61,14 +60,14 @@ def test_documents_agenda_is_neutral_and_short(rendered, partner):
         assert contact.name in text
 
 
-def test_documents_agenda_times_from_session(vendor, theme, write):
+def test_documents_agenda_times_from_session(vendor, settings, write):
     path = write("acme.yaml", """
         name: Acme Pty Ltd
         fiscal_calendar: {first_month: 7}
         session: {date: 2027-01-19, start: "09:30", place: "Sydney office, Level 12"}
     """)
     plan = workshop.plan_partnership(vendor, workshop.load_profile(path), as_of=AS_OF)
-    text = pdf_text(workshop.render_document(plan, "agenda", theme, formats=["pdf"])["pdf"])
+    text = pdf_text(workshop.render_document(plan, "agenda", settings, formats=["pdf"])["pdf"])
     assert "19 January 2027" in text and "09:30–11:00 (90 minutes)" in text and "Sydney office, Level 12" in text
     assert f"11:00" in text or "10:50" in text  # the close starts 10 minutes before the end
     assert "10:50 Commitments and next steps (10 min)" in text
@@ -100,17 +99,17 @@ def test_documents_briefing_snapshot_keeps_month_names_capitalised(rendered):
         assert "Fiscal year starts 1 April; closing push in the last 3 weeks of a quarter" in text
 
 
-def test_documents_vendor_locale_formats_dates_and_money(vendor, theme):
-    german = vendor.model_copy(update={"locale": "de_DE"})
-    plan = workshop.plan_partnership(german, workshop.load_profile(EXAMPLES / "rheinwerk.yaml"), as_of=AS_OF)
-    files = workshop.render_document(plan, "briefing", theme)
+def test_documents_vendor_locale_formats_dates_and_money(vendor, settings, theme):
+    german = settings.replace(locale="de_DE")
+    plan = workshop.plan_partnership(vendor, workshop.load_profile(EXAMPLES / "rheinwerk.yaml"), german)
+    files = workshop.render_document(plan, "briefing", german)
     for text in (pdf_text(files["pdf"]), docx_text(files["docx"])):
         assert "26. November 2026" in text
         assert "240.000 €" in text
-    assert '<html lang="de-DE">' in render_html(plan, "briefing", theme)
+    assert '<html lang="de-DE">' in workshop.render_html(plan, "briefing", theme)
 
 
 def test_documents_unknown_locale_is_a_profile_error(write):
     path = write("vendor.yaml", "name: V\nfiscal_calendar: {first_month: 2}\nlocale: xx_YY\n")
     with pytest.raises(workshop.ProfileError, match=r"vendor.yaml:3: locale: unknown locale 'xx_YY'"):
-        workshop.load_vendor(path)
+        workshop.load_settings(path)

@@ -9,7 +9,8 @@ import os
 
 import pytest
 
-from workshop import kits
+from workshop import storage
+from workshop.kits import pipeline
 
 from .conftest import AS_OF, KIT_PARTNERS as PARTNERS
 
@@ -43,14 +44,14 @@ def test_fault_a_file_in_the_way_of_the_year_folder(kit):
 
 def test_fault_output_folder_not_writable(kit, monkeypatch):
     # Simulated: tests may run as root, for whom file modes do not stop a write.
-    real = kits.tempfile.mkstemp
+    real = storage.tempfile.mkstemp
 
     def refuse(*args, dir=None, **kwargs):
         if str(dir).startswith(str(kit.out)):
             raise PermissionError(errno.EACCES, "Permission denied", str(dir))
         return real(*args, dir=dir, **kwargs)
 
-    monkeypatch.setattr(kits.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(storage.tempfile, "mkstemp", refuse)
     result = kit()
     assert result.exit_code == 1
     assert f"error: {kit.year}: cannot write there: Permission denied" in result.output
@@ -73,9 +74,10 @@ def test_fault_memo_command_output_not_writable(invoke, profiles, tmp_path, monk
     def refuse(*args, dir=None, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied", str(dir))
 
-    monkeypatch.setattr(kits.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(storage.tempfile, "mkstemp", refuse)
     result = invoke("memo", "--all", "--profiles", profiles, "--date", DATE, "--out", out)
-    assert result.exit_code == 1 and f"error: {out}: cannot write there: Permission denied" in result.output
+    # The same pipeline as a kit's: the year folder it writes into is named.
+    assert result.exit_code == 1 and f"error: {out / 'FY2028'}: cannot write there: Permission denied" in result.output
 
 
 def test_fault_disk_full_fails_one_partner_leaves_no_part_file_and_rerun_completes(kit, monkeypatch):
@@ -87,7 +89,7 @@ def test_fault_disk_full_fails_one_partner_leaves_no_part_file_and_rerun_complet
             raise OSError(errno.ENOSPC, "No space left on device")
         return real(fd)
 
-    monkeypatch.setattr(kits.os, "fsync", fsync)
+    monkeypatch.setattr(storage.os, "fsync", fsync)
     result = kit()
     assert result.exit_code == 1
     assert "No space left on device" in result.output and f"{kit.year / 'rheinwerk'}" in result.output
@@ -102,14 +104,14 @@ def test_fault_disk_full_fails_one_partner_leaves_no_part_file_and_rerun_complet
 
 @pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="the fake crash reaches workers by fork")
 def test_fault_killed_worker_reports_the_partners_and_rerun_completes(kit, monkeypatch):
-    real = kits.render_document
+    real = pipeline.render_outputs
 
-    def die_on_sakura(plan, document, theme, **options):
+    def die_on_sakura(plan, document, *args, **options):
         if plan.partner.id == "sakura":
             os._exit(9)  # as abrupt as the OOM killer: no cleanup in the worker
-        return real(plan, document, theme, **options)
+        return real(plan, document, *args, **options)
 
-    monkeypatch.setattr(kits, "render_document", die_on_sakura)  # forked workers inherit it
+    monkeypatch.setattr(pipeline, "render_outputs", die_on_sakura)  # forked workers inherit it
     result = kit(jobs="2")
     assert result.exit_code == 1
     assert "a worker process stopped unexpectedly" in result.output and "sakura.yaml" in result.output
@@ -123,14 +125,14 @@ def test_fault_killed_worker_reports_the_partners_and_rerun_completes(kit, monke
 
 
 def test_fault_ctrl_c_says_so_exits_130_and_rerun_completes(kit, monkeypatch):
-    real = kits.write_atomic
+    real = pipeline.write_atomic
 
     def interrupt(path, data):
         if path.parent.name == "rheinwerk" and path.name == "agenda.pdf":
             raise KeyboardInterrupt
         return real(path, data)
 
-    monkeypatch.setattr(kits, "write_atomic", interrupt)
+    monkeypatch.setattr(pipeline, "write_atomic", interrupt)
     result = kit()
     assert result.exit_code == 130
     assert "interrupted after 1 of 3 partners" in result.output and "Run the same command again" in result.output
@@ -142,14 +144,14 @@ def test_fault_ctrl_c_says_so_exits_130_and_rerun_completes(kit, monkeypatch):
 
 
 def test_fault_unexpected_error_in_one_partner_does_not_stop_the_others(kit, monkeypatch):
-    real = kits.render_document
+    real = pipeline.render_outputs
 
-    def bug_on_rheinwerk(plan, document, theme, **options):
+    def bug_on_rheinwerk(plan, document, *args, **options):
         if plan.partner.id == "rheinwerk":
             raise ZeroDivisionError("division by zero")
-        return real(plan, document, theme, **options)
+        return real(plan, document, *args, **options)
 
-    monkeypatch.setattr(kits, "render_document", bug_on_rheinwerk)
+    monkeypatch.setattr(pipeline, "render_outputs", bug_on_rheinwerk)
     result = kit()
     assert result.exit_code == 1
     assert "rheinwerk.yaml: unexpected ZeroDivisionError: division by zero" in result.output

@@ -218,13 +218,14 @@ def valid(model, data):
 @FUZZ
 @given(vendor=profile(vendor=True), partner=profile(), as_of=st.dates(date(1995, 1, 1), date(2095, 12, 31)))
 def test_fuzz_plan_partnership_raises_only_workshop_errors(vendor, partner, as_of):
+    locale = vendor.pop("locale")  # a setting, not a company fact
     vendor_profile = valid(VendorProfile, {**vendor, "id": "vendor"})
     partner_profile = valid(Profile, {**partner, "id": "partner"})
     if vendor_profile is None or partner_profile is None:
         return
     RUNS["plans"] += 1
     try:
-        plan = workshop.plan_partnership(vendor_profile, partner_profile, as_of=as_of)
+        plan = workshop.plan_partnership(vendor_profile, partner_profile, workshop.Settings(as_of=as_of, locale=locale))
     except workshop.WorkshopError:
         return
     assert plan.options and plan.recommended in {o.strategy for o in plan.options}

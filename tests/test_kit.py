@@ -10,9 +10,13 @@ from datetime import date
 import pytest
 
 import workshop
-from workshop import kits
-from workshop.documents import DOCUMENTS, builtin_theme_dir
-from workshop.ical import planning_session_date
+from workshop import storage
+from workshop.agenda import planning_session_date
+from workshop.documents.theme import builtin_theme_dir
+from workshop.kits import pipeline, usable_cpus
+from workshop.writers.ics import mop_calendar
+
+STEMS = [doc.stem for doc in workshop.documents()]
 
 from .conftest import EXAMPLES, pdf_pages, pdf_text
 
@@ -31,7 +35,7 @@ def test_kit_builds_every_document_plan_and_calendar(kit):
     assert "3 built, 0 unchanged, 0 failed" in result.output
     for partner in ("rheinwerk", "sakura", "bluewater"):
         folder = kit.year / partner
-        expected = {f"{stem}.{fmt}" for _, _, stem in DOCUMENTS.values() for fmt in ("pdf", "docx")}
+        expected = {f"{stem}.{fmt}" for stem in STEMS for fmt in ("pdf", "docx")}
         assert expected | {"plan.json", "mop.ics", ".inputs"} == {p.name for p in folder.iterdir()}
         assert pdf_pages((folder / "memo.pdf").read_bytes()) == 1
         assert json.loads((folder / "plan.json").read_text())["partner"]["id"] == partner
@@ -53,7 +57,7 @@ def test_kit_one_broken_profile_the_others_built(kit, profiles):
     assert [rows[p]["status"] for p in ("bluewater", "rheinwerk", "sakura")] == ["built", "built", "failed"]
     assert "sakura.yaml:2" in rows["sakura"]["error"]
     assert rows["rheinwerk"]["recommended"] and rows["rheinwerk"]["files"].split() == sorted(
-        [f"rheinwerk/{stem}.pdf" for _, _, stem in DOCUMENTS.values()] + ["rheinwerk/mop.ics", "rheinwerk/plan.json"])
+        [f"rheinwerk/{stem}.pdf" for stem in STEMS] + ["rheinwerk/mop.ics", "rheinwerk/plan.json"])
 
 
 def test_kit_second_run_skips_unchanged_partners(kit):
@@ -160,32 +164,30 @@ def test_kit_calendar_holds_mop_period_ends(kit):
 def test_kit_calendar_is_byte_identical_run_to_run(vendor):
     partner = workshop.load_profile(EXAMPLES / "rheinwerk.yaml")
     plan = workshop.plan_partnership(vendor, partner, as_of=date(2026, 11, 26))
-    assert workshop.mop_calendar(plan, vendor, partner) == workshop.mop_calendar(plan, vendor, partner)
+    assert mop_calendar(plan) == mop_calendar(plan)
 
 
 def test_kit_planning_session_falls_back_to_six_weeks_before(vendor, write):
-    no_month = workshop.load_profile(write("p.yaml", "name: P\nfiscal_calendar: {first_month: 2}\n"))
-    assert planning_session_date(no_month, date(2027, 2, 1)) == date(2026, 12, 21)
-    assert planning_session_date(vendor, date(2027, 2, 1)) == date(2026, 11, 2)
+    assert planning_session_date(None, date(2027, 2, 1)) == date(2026, 12, 21)
+    assert planning_session_date(vendor.planning.annual_planning_month, date(2027, 2, 1)) == date(2026, 11, 2)
     # A planning month equal to the start month means the year before, never the start day itself.
-    february = vendor.model_copy(update={"planning": vendor.planning.model_copy(update={"annual_planning_month": 2})})
-    assert planning_session_date(february, date(2027, 2, 1)) == date(2026, 2, 2)
+    assert planning_session_date(2, date(2027, 2, 1)) == date(2026, 2, 2)
 
 
 def test_kit_interrupted_run_leaves_no_part_files_and_is_completed_next_time(kit, monkeypatch):
-    real = kits.render_document
+    real = pipeline.render_outputs
 
-    def interrupt_on_sakura(plan, document, theme, **options):
+    def interrupt_on_sakura(plan, document, *args, **options):
         if plan.partner.id == "sakura":
             raise KeyboardInterrupt
-        return real(plan, document, theme, **options)
+        return real(plan, document, *args, **options)
 
-    monkeypatch.setattr(kits, "render_document", interrupt_on_sakura)
+    monkeypatch.setattr(pipeline, "render_outputs", interrupt_on_sakura)
     result = kit()
     assert result.exit_code != 0
     assert not list(kit.out.rglob("*.part"))
     assert not (kit.year / "sakura" / ".inputs").exists()
-    monkeypatch.setattr(kits, "render_document", real)
+    monkeypatch.setattr(pipeline, "render_outputs", real)
     result = kit()
     assert result.exit_code == 0, result.output
     assert "0 failed" in result.output
@@ -195,18 +197,18 @@ def test_kit_interrupted_run_leaves_no_part_files_and_is_completed_next_time(kit
 
 def test_kit_interrupted_while_writing_keeps_no_fingerprint(kit, monkeypatch):
     assert kit().exit_code == 0
-    real = kits.write_atomic
+    real = pipeline.write_atomic
 
     def fail_on_calendar(path, data):
         if path.name == "mop.ics" and path.parent.name == "rheinwerk":
             raise KeyboardInterrupt
         return real(path, data)
 
-    monkeypatch.setattr(kits, "write_atomic", fail_on_calendar)
+    monkeypatch.setattr(pipeline, "write_atomic", fail_on_calendar)
     kit("--force")
     assert not list(kit.out.rglob("*.part"))
     assert not (kit.year / "rheinwerk" / ".inputs").exists()
-    monkeypatch.setattr(kits, "write_atomic", real)
+    monkeypatch.setattr(pipeline, "write_atomic", real)
     assert "1 built, 2 unchanged" in kit().output
 
 
@@ -263,7 +265,7 @@ def test_kit_carries_the_memo_in_its_agreed_state_and_the_index_says_which(invok
     assert "1 built, 2 unchanged" in result.output  # the new agreement file rebuilds only its partner
     assert {row["id"]: row["agreement"] for row in index_csv(kit.year)}["sakura"] == "draft"
     plan = json.loads((kit.year / "sakura/plan.json").read_text())
-    assert plan["agreement"]["strategy"] == "align-partner"
+    assert plan["memo"]["strategy"] == "align-partner" and plan["memo"]["status"] == "draft"
 
     path = profiles / "sakura.agreement.yaml"
     import yaml
@@ -304,7 +306,7 @@ def test_kit_index_shows_the_top_findings(kit):
     ranked = [f for f in plan["findings"] if f["severity"] != "info"]
     assert ranked, "the example partner has findings worth showing"
     shown = rows["rheinwerk"]["top_findings"].split(" | ")
-    assert shown == [f"{f['severity']}: {f['text']}" for f in ranked[:kits.TOP_FINDINGS]]
+    assert shown == [f"{f['severity']}: {f['text']}" for f in ranked[:pipeline.TOP_FINDINGS]]
     html = (kit.year / "index.html").read_text(encoding="utf-8").replace("&#39;", "'")
     assert ranked[0]["text"][:100] in html
     for name in ("memo.pdf", "briefing.pdf", "agenda.pdf", "plan.json", "mop.ics"):
@@ -348,7 +350,7 @@ def test_kit_calendar_follows_the_agreed_periods(invoke, kit, profiles):
 
     assert invoke("agree", "sakura", "--profiles", profiles, "--date", DATE, "--strategy", "dual-mop").exit_code == 0
     assert kit().exit_code == 0
-    agreed = json.loads((kit.year / "sakura/plan.json").read_text())["agreement"]["periods"]
+    agreed = json.loads((kit.year / "sakura/plan.json").read_text())["memo"]["periods"]
     calendar = Calendar.from_ical((kit.year / "sakura/mop.ics").read_bytes())
     ends = sorted(str(e.get("summary")) + " " + e.decoded("dtstart").isoformat()
                   for e in calendar.walk("VEVENT") if str(e.get("summary")).endswith(" ends"))
@@ -400,10 +402,10 @@ def test_kit_a_changed_signature_image_rebuilds_its_partner(invoke, kit, profile
 
 def test_kit_default_jobs_follow_the_cpus_this_process_may_use(monkeypatch):
     # `taskset -c 0` or a container's cpuset leaves one CPU usable on a many-core host.
-    monkeypatch.delattr(kits.os, "process_cpu_count", raising=False)
-    monkeypatch.setattr(kits.os, "sched_getaffinity", lambda pid: {3}, raising=False)
-    monkeypatch.setattr(kits.os, "cpu_count", lambda: 64)
-    assert kits.usable_cpus() == 1
+    monkeypatch.delattr(storage.os, "process_cpu_count", raising=False)
+    monkeypatch.setattr(storage.os, "sched_getaffinity", lambda pid: {3}, raising=False)
+    monkeypatch.setattr(storage.os, "cpu_count", lambda: 64)
+    assert usable_cpus() == 1
 
 
 def test_kit_profile_given_a_new_id_moves_its_partner(kit, profiles):

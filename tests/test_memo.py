@@ -8,9 +8,8 @@ from datetime import timedelta
 import pytest
 
 import workshop
-import workshop.documents
-from workshop.docxwriter import html_to_docx
-from workshop.documents import render_html
+from workshop.documents.html import render_html
+from workshop.writers.docx import html_to_docx
 from workshop.formatting import long_date as longdate
 from workshop.profiles import Profile
 
@@ -20,12 +19,12 @@ PARTNERS = [p.stem for p in workshop.profile_files(EXAMPLES)]
 
 
 @pytest.fixture(scope="module")
-def memos(vendor, theme):
+def memos(vendor, settings):
     """{partner id: (plan, {format: bytes})} for every example partner, rendered once."""
     rendered = {}
     for path in workshop.profile_files(EXAMPLES):
         plan = workshop.plan_partnership(vendor, workshop.load_profile(path), as_of=AS_OF)
-        rendered[plan.partner.id] = (plan, workshop.render_memo(plan, theme))
+        rendered[plan.partner.id] = (plan, workshop.render_memo(plan, settings))
     return rendered
 
 
@@ -90,7 +89,7 @@ def test_memo_metadata(memos):
     assert props.created.date() == AS_OF
 
 
-def test_memo_letter_paper_one_page_with_long_name(vendor, theme):
+def test_memo_letter_paper_one_page_with_long_name(vendor, settings):
     partner = Profile.model_validate({
         "name": "Consolidated Regional Systems Integration and Managed Services Holdings International Ltd",
         "fiscal_calendar": {"type": "monthly", "first_month": 4},
@@ -98,7 +97,7 @@ def test_memo_letter_paper_one_page_with_long_name(vendor, theme):
                      for i in range(3)],
     })
     plan = workshop.plan_partnership(vendor, partner, as_of=AS_OF)
-    files = workshop.render_memo(plan, theme, paper="letter")
+    files = workshop.render_memo(plan, settings.replace(paper="letter"))
     assert pdf_pages(files["pdf"]) == 1
     from io import BytesIO
 
@@ -109,7 +108,7 @@ def test_memo_letter_paper_one_page_with_long_name(vendor, theme):
 
 
 @pytest.mark.parametrize("paper", ["a4", "letter"])
-def test_memo_one_page_with_eight_periods_and_four_signatories(vendor, theme, paper):
+def test_memo_one_page_with_eight_periods_and_four_signatories(vendor, settings, paper):
     partner = Profile.model_validate({
         "name": "Consolidated Regional Systems Integration and Managed Services Holdings International Ltd",
         "fiscal_calendar": {"type": "monthly", "first_month": 4},
@@ -124,28 +123,27 @@ def test_memo_one_page_with_eight_periods_and_four_signatories(vendor, theme, pa
         middle = period.start + (period.end - period.start) / 2
         halves += [period.model_copy(update={"name": f"{period.name}a", "end": middle}),
                    period.model_copy(update={"name": f"{period.name}b", "start": middle + timedelta(days=1)})]
-    options = [o.model_copy(update={"periods": halves}) if o is option else o for o in plan.options]
-    plan = plan.model_copy(update={"options": options})
-    assert len(plan.recommended_option.periods) == 8
+    plan = plan.with_memo(plan.memo.model_copy(update={"periods": halves}))
+    assert len(plan.memo.periods) == 8
     assert len(plan.vendor.signatories) + len(plan.partner.signatories) == 4
-    files = workshop.render_memo(plan, theme, paper=paper, formats=["pdf"])
+    files = workshop.render_memo(plan, settings.replace(paper=paper), formats=["pdf"])
     assert pdf_pages(files["pdf"]) == 1
     text = pdf_text(files["pdf"])
-    for period in plan.recommended_option.periods:
+    for period in plan.memo.periods:
         assert f"{period.name} {longdate(period.start)} {longdate(period.end)}" in text
 
 
-def test_memo_pdf_is_reproducible(memos, vendor, theme):
+def test_memo_pdf_is_reproducible(memos, vendor, settings):
     plan, files = memos["bluewater"]
-    assert workshop.render_memo(plan, theme, formats=["pdf"])["pdf"] == files["pdf"]
+    assert workshop.render_memo(plan, settings, formats=["pdf"])["pdf"] == files["pdf"]
 
 
-def test_documents_render_without_weasyprint_warnings(vendor, theme, caplog):
+def test_documents_render_without_weasyprint_warnings(vendor, settings, caplog):
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
         for path in workshop.profile_files(EXAMPLES):
             plan = workshop.plan_partnership(vendor, workshop.load_profile(path), as_of=AS_OF)
-            for document in workshop.documents.DOCUMENTS:
-                workshop.render_document(plan, document, theme, formats=["pdf"])
+            for document in workshop.documents():
+                workshop.render_document(plan, document.name, settings, formats=["pdf"])
     assert [r.getMessage() for r in caplog.records] == []
 
 
@@ -155,13 +153,13 @@ def test_docx_writer_rejects_unsupported_elements(theme):
         html_to_docx(html, theme.reference_docx)
 
 
-def test_profile_text_is_escaped_not_interpreted(vendor, theme):
+def test_profile_text_is_escaped_not_interpreted(vendor, settings, theme):
     partner = Profile.model_validate({
         "name": "<b>Evil</b> & Co {{ 7*7 }}", "fiscal_calendar": {"type": "monthly", "first_month": 1}})
     plan = workshop.plan_partnership(vendor, partner, as_of=AS_OF)
     html = render_html(plan, "memo", theme)
     assert "&lt;b&gt;Evil&lt;/b&gt; &amp; Co {{ 7*7 }}" in html
-    files = workshop.render_memo(plan, theme)
+    files = workshop.render_memo(plan, settings)
     assert "<b>Evil</b> & Co {{ 7*7 }}" in pdf_text(files["pdf"])
     assert "<b>Evil</b> & Co {{ 7*7 }}" in docx_text(files["docx"])
 
@@ -176,23 +174,22 @@ def test_theme_blocks_files_outside_the_theme(theme, tmp_path, caplog):
     assert theme.url_fetcher.fetch("data:text/plain,hello").read() == b"hello"
 
 
-def test_user_template_overrides_one_block(vendor, tmp_path):
+def test_user_template_overrides_one_block(vendor, settings, tmp_path):
     (tmp_path / "memo.html").write_text(
         '{% extends "builtin/memo.html" %}{% block running_footer %}<footer>Confidential</footer>{% endblock %}')
-    theme = workshop.Theme([tmp_path])
     plan = workshop.plan_partnership(vendor, workshop.load_profile(EXAMPLES / "bluewater.yaml"), as_of=AS_OF)
-    files = workshop.render_memo(plan, theme)
+    files = workshop.render_memo(plan, settings.replace(template_dirs=(tmp_path,)))
     assert "Confidential" in pdf_text(files["pdf"])
     assert "Confidential" in docx_text(files["docx"])
 
 
-def test_memo_pdf_variant_passes_through(vendor):
+def test_memo_pdf_variant_passes_through(vendor, settings):
     from io import BytesIO
 
     from pypdf import PdfReader
 
     plan = workshop.plan_partnership(vendor, workshop.load_profile(EXAMPLES / "sakura.yaml"), as_of=AS_OF)
-    pdf = workshop.render_memo(plan, workshop.Theme(pdf_variant="pdf/ua-1"), formats=["pdf"])["pdf"]
+    pdf = workshop.render_memo(plan, settings.replace(pdf_variant="pdf/ua-1"), formats=["pdf"])["pdf"]
     root = PdfReader(BytesIO(pdf)).trailer["/Root"]
     assert "/StructTreeRoot" in root and "/Metadata" in root  # tagged, with XMP metadata
 
@@ -209,9 +206,9 @@ def test_memo_vendor_logo_and_templates_from_vendor_yaml(tmp_path, write):
         templates: [brand]
     """)
     vendor = workshop.load_vendor(vendor_file)
-    theme = workshop.theme_for(vendor)
-    plan = workshop.plan_partnership(vendor, workshop.load_profile(EXAMPLES / "sakura.yaml"), as_of=AS_OF)
-    files = workshop.render_memo(plan, theme)
+    settings = workshop.load_settings(vendor_file, as_of=AS_OF)
+    plan = workshop.plan_partnership(vendor, workshop.load_profile(EXAMPLES / "sakura.yaml"), settings)
+    files = workshop.render_memo(plan, settings)
     assert "Brand terms apply." in pdf_text(files["pdf"]) and "Brand terms apply." in docx_text(files["docx"])
     from io import BytesIO
 
@@ -226,4 +223,4 @@ def test_memo_missing_logo_is_a_clear_error(write):
     vendor = workshop.load_vendor(vendor_file)
     plan = workshop.plan_partnership(vendor, workshop.load_profile(EXAMPLES / "sakura.yaml"), as_of=AS_OF)
     with pytest.raises(workshop.RenderError, match="nowhere.png: cannot read logo"):
-        workshop.render_memo(plan, workshop.theme_for(vendor))
+        workshop.render_memo(plan, workshop.load_settings(vendor_file, as_of=AS_OF))

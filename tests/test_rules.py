@@ -26,8 +26,12 @@ VENDOR = profile(2, "Vendor Inc", cls=VendorProfile,
                  contacts=[{"name": "Val Vendor", "title": "VP Channels", "signatory": True}])
 
 
-def plan(partner: Profile, vendor: VendorProfile = VENDOR, **options) -> workshop.Plan:
-    return workshop.plan_partnership(vendor, partner, as_of=AS_OF, **options)
+SETTINGS = workshop.Settings(as_of=AS_OF)
+
+
+def plan(partner: Profile, vendor: VendorProfile = VENDOR, settings: workshop.Settings = SETTINGS,
+         **options) -> workshop.Plan:
+    return workshop.plan_partnership(vendor, partner, settings, **options)
 
 
 def rules_fired(result: workshop.Plan) -> set[str]:
@@ -114,8 +118,7 @@ def test_rules_profile_gaps_become_questions():
 
 def test_rules_agenda_fills_the_session():
     for minutes in (60, 90, 120):
-        vendor = VENDOR.model_copy(update={"session_minutes": minutes})
-        result = plan(profile(1), vendor)
+        result = plan(profile(1), settings=SETTINGS.replace(session_minutes=minutes))
         assert sum(item.minutes for item in result.agenda) == minutes
         assert result.agenda[0].section == "opening" and result.agenda[-1].section == "close"
         starts = [item.start_minute for item in result.agenda]
@@ -126,9 +129,9 @@ def test_rules_agenda_fills_the_session():
 
 def test_rules_weights_from_vendor_change_the_choice():
     partner = profile(1)
-    simple = VENDOR.model_copy(update={"scoring_weights": VENDOR.scoring_weights.model_copy(
-        update={"urgency_overlap": 0, "planning_alignment": 0, "collisions": 0, "complexity": 1})})
-    assert plan(partner, simple).recommended == "align-vendor"
+    simple = SETTINGS.replace(scoring_weights={"urgency_overlap": 0, "planning_alignment": 0, "collisions": 0,
+                                               "complexity": 1})
+    assert plan(partner, settings=simple).recommended == "align-vendor"
     assert plan(partner).recommended != "align-vendor"
 
 
@@ -161,7 +164,11 @@ def test_rules_pack_from_vendor_yaml(tmp_path, write):
         rules: [rules]
     """)
     vendor = workshop.load_vendor(tmp_path / "profiles" / "vendor.yaml")
-    assert any(f.text == "Hello Partner Co." for f in plan(profile(1), vendor).findings)
+    # Without settings, a plan takes those of the vendor's own file.
+    result = workshop.plan_partnership(vendor, profile(1), as_of=AS_OF)
+    assert any(f.text == "Hello Partner Co." for f in result.findings)
+    settings = workshop.load_settings(tmp_path / "profiles" / "vendor.yaml", as_of=AS_OF)
+    assert any(f.text == "Hello Partner Co." for f in plan(profile(1), vendor, settings).findings)
 
 
 @pytest.mark.parametrize("body, message", [
@@ -232,7 +239,7 @@ def test_rules_properties_tiling_and_blackout_avoidance(partner, vendor_month):
 
 def _blackout_days(partner, year):
     from workshop.fiscal import DateRange
-    from workshop.rules import Side
+    from workshop.facts import Side
 
     span = DateRange(date(year - 1, 1, 1), date(year + 1, 12, 31))
     return [r for _, r in Side.from_profile(partner).blackout_ranges(span)]

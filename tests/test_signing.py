@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from workshop.signing import MemoSigner, signature_box, verify_pdf
+from workshop.signing import MemoSigner, signed_memo, verify_pdf
 
 from .conftest import AS_OF, EXAMPLES, pdf_pages, pdf_text
 
@@ -76,13 +76,13 @@ def sign(invoke, profiles, tmp_path, keys, monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def signed_pdf(tmp_path_factory, keys, vendor, theme):
+def signed_pdf(tmp_path_factory, keys, vendor, settings):
     """One signed memo for the tests that only read it."""
     import workshop
 
-    plan = workshop.plan_partnership(vendor, workshop.load_profile(EXAMPLES / "rheinwerk.yaml"), as_of=AS_OF)
-    pdf = workshop.render_memo(plan, theme, formats=["pdf"])["pdf"]
-    signed = MemoSigner.load(keys["dana"], PASSPHRASE).sign(pdf, plan)
+    plan = workshop.plan_partnership(vendor, workshop.load_profile(EXAMPLES / "rheinwerk.yaml"), settings)
+    pdf = workshop.render_memo(plan, settings, formats=["pdf"])["pdf"]
+    signed = signed_memo(plan, settings, MemoSigner.load(keys["dana"], PASSPHRASE))
     path = tmp_path_factory.mktemp("signed") / "memo.pdf"
     path.write_bytes(signed)
     return pdf, path
@@ -111,10 +111,30 @@ def test_signature_is_pades_in_a_visible_field_on_the_vendor_block(signed_pdf):
     assert field["/T"] == "VendorSignature"
     assert field["/V"]["/SubFilter"] == "/ETSI.CAdES.detached"
     x1, y1, x2, y2 = (float(v) for v in field["/Rect"])
-    assert (x1, y1, x2, y2) == pytest.approx(signature_box(original, "For Halcyon Cloud Software"))
+    # Independently of how workshop places it: where the vendor's block and its signature line are printed.
+    vendor_block, vendor_line = _text_position(original, "For Halcyon"), _text_position(original, "Signature · Dana")
+    assert x1 == pytest.approx(vendor_block[0], abs=1) and x1 == pytest.approx(vendor_line[0], abs=1)
+    assert vendor_line[1] < y1 < y2 < vendor_block[1]  # between "For <vendor>" and the signature line
     width = float(reader.pages[0].mediabox.width)
     assert x2 - x1 > 100 and y2 - y1 > 10  # visible
     assert x2 < width / 2  # the vendor's (left) column, not the partner's
+
+
+def _text_position(pdf: bytes, start: str) -> tuple[float, float]:
+    """(x, baseline y) in PDF points of the first text run on page 1 that starts with `start`."""
+    import io
+
+    from pypdf import PdfReader
+
+    found = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip().startswith(start):
+            found.append((tm[4] * cm[0] + tm[5] * cm[2] + cm[4], tm[4] * cm[1] + tm[5] * cm[3] + cm[5]))
+
+    PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    assert found, start
+    return found[0]
 
 
 def test_verify_modified_byte_inside_signed_range_exits_1(signed_pdf, invoke, tmp_path):

@@ -15,8 +15,11 @@ import pytest
 from pypdf import PdfReader
 
 import workshop
-from workshop.documents import DOCUMENTS, builtin_theme_dir, render_html
+from workshop.documents.html import render_html
+from workshop.documents.theme import builtin_theme_dir
 from workshop.rules import load_rule_packs
+
+DOCUMENTS = [doc.name for doc in workshop.documents()]
 
 from .conftest import AS_OF, EXAMPLES, docx_part, docx_text, pdf_text
 
@@ -135,12 +138,13 @@ def record_fetches(theme: workshop.Theme) -> list[tuple[str, bool]]:
 
 
 @pytest.fixture(scope="module")
-def hostile_documents(vendor, hostile, fetched):
+def hostile_documents(vendor, settings, hostile, fetched):
     """{document: (html, {format: bytes})} for the hostile partner."""
     partner, _ = hostile
     theme, _ = fetched
     plan = workshop.plan_partnership(vendor, partner, as_of=AS_OF)
-    return {d: (render_html(plan, d, theme), workshop.render_document(plan, d, theme)) for d in DOCUMENTS}
+    return {d: (render_html(plan, d, theme), workshop.render_document(plan, d, settings, theme=theme))
+            for d in DOCUMENTS}
 
 
 def served_only_theme_files(log: list[tuple[str, bool]]) -> list[str]:
@@ -222,12 +226,12 @@ main {{ background: url({png}); }} p {{ list-style-image: url({base}/bullet.png)
     return tmp_path
 
 
-def test_untrusted_template_loads_nothing_outside_the_theme(vendor, server, leaky_templates):
+def test_untrusted_template_loads_nothing_outside_the_theme(vendor, settings, server, leaky_templates):
     _, requests = server
     theme = workshop.Theme([leaky_templates])
     log = record_fetches(theme)
     plan = workshop.plan_partnership(vendor, workshop.load_profile(EXAMPLES / "bluewater.yaml"), as_of=AS_OF)
-    pdf = workshop.render_memo(plan, theme, formats=["pdf"])["pdf"]
+    pdf = workshop.render_memo(plan, settings, formats=["pdf"], theme=theme)["pdf"]
 
     assert "Brand terms apply to" in pdf_text(pdf)  # the custom template did render
     assert requests == []
@@ -241,10 +245,10 @@ def test_untrusted_template_loads_nothing_outside_the_theme(vendor, server, leak
     assert b"TOP-SECRET" not in pdf
 
 
-def test_untrusted_template_images_outside_data_uris_fail_in_docx(vendor, leaky_templates):
+def test_untrusted_template_images_outside_data_uris_fail_in_docx(vendor, settings, leaky_templates):
     plan = workshop.plan_partnership(vendor, workshop.load_profile(EXAMPLES / "bluewater.yaml"), as_of=AS_OF)
     with pytest.raises(workshop.RenderError, match="only data:image"):
-        workshop.render_memo(plan, workshop.Theme([leaky_templates]), formats=["docx"])
+        workshop.render_memo(plan, settings.replace(template_dirs=(leaky_templates,)), formats=["docx"])
 
 
 def _outside_urls(secret):

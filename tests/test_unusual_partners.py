@@ -13,9 +13,10 @@ import pytest
 from pypdf import PdfReader
 
 import workshop
-from workshop.documents import DOCUMENTS
 
 from .conftest import AS_OF, docx_part, docx_text, normalise, pdf_text
+
+DOCUMENTS = [doc.name for doc in workshop.documents()]
 
 SCRIPTS = {
     "Japanese": "株式会社さくらデジタル",
@@ -34,7 +35,7 @@ needs_cjk_font = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def world(vendor, theme, tmp_path_factory):
+def world(vendor, settings, tmp_path_factory):
     """{document: {format: bytes}} for a partner whose names, contacts and deals use every script."""
     names = list(SCRIPTS.values())
     profile = {
@@ -48,7 +49,7 @@ def world(vendor, theme, tmp_path_factory):
     path = tmp_path_factory.mktemp("world") / "world.json"
     path.write_text(json.dumps(profile, ensure_ascii=False), encoding="utf-8")
     plan = workshop.plan_partnership(vendor, workshop.load_profile(path), as_of=AS_OF)
-    return {document: workshop.render_document(plan, document, theme) for document in DOCUMENTS}
+    return {document: workshop.render_document(plan, document, settings) for document in DOCUMENTS}
 
 
 # Every document shows the partner; the briefing all contacts, the agenda all attendees, the memo the signatories.
@@ -117,7 +118,7 @@ DEALS_HEADER = "Deal Amount Expected close Our quarter Their quarter Risk"
 
 
 @pytest.fixture(scope="module")
-def big_partner(vendor, theme, tmp_path_factory):
+def big_partner(vendor, settings, tmp_path_factory):
     profile = {
         "name": "Very Large Distribution plc",
         "fiscal_calendar": {"first_month": 7},
@@ -130,7 +131,7 @@ def big_partner(vendor, theme, tmp_path_factory):
     path = tmp_path_factory.mktemp("big") / "big.json"
     path.write_text(json.dumps(profile), encoding="utf-8")
     plan = workshop.plan_partnership(vendor, workshop.load_profile(path), as_of=AS_OF)
-    files = workshop.render_document(plan, "briefing", theme)
+    files = workshop.render_document(plan, "briefing", settings)
     pages = [normalise(page.extract_text()) for page in PdfReader(io.BytesIO(files["pdf"])).pages]
     return files, pages
 
@@ -166,7 +167,7 @@ def test_unusual_500_deals_docx_header_row_repeats(big_partner):
 @needs_cjk_font
 @pytest.mark.parametrize("script", SCRIPTS)
 def test_unusual_scripts_chart_labels_use_a_font_with_their_glyphs(script):
-    from workshop.chart import _characters, _font
+    from workshop.documents.chart import _characters, _font
 
     name = SCRIPTS[script]
     font = _font(21, bold=True, text=name)

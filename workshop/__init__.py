@@ -2,56 +2,99 @@
 calendars, drafted, scored and rendered as PDF and Word.
 
 This package is the public API; the CLI is a thin shell over exactly these names.
+
+    settings = workshop.load_settings("partner_profiles/vendor.yaml", as_of=date(2026, 11, 26))
+    vendor = workshop.load_vendor("partner_profiles/vendor.yaml")
+    plan = workshop.plan_partnership(vendor, workshop.load_profile("partner_profiles/sakura.yaml"), settings)
+    files = workshop.render_memo(plan, settings)            # {"pdf": b"...", "docx": b"..."}
 """
 
-# Before the imports: kits fingerprints its inputs with the version, and imports it from here.
-__version__ = "0.1.0"
+from typing import Any, Literal
 
-from .agreements import Agreement, agreement_path, agreement_status, load_agreement
-from .documents import Theme, render_document, render_html, render_memo, theme_for
-from .errors import PlanningError, Problem, ProfileError, ProfileNotFound, RenderError, WorkshopError
-from .fiscal import (
-    DateRange,
-    FiscalCalendar,
-    FiscalYear,
-    MonthlyCalendar,
-    WeeklyCalendar,
-    calendar_for,
-    public_holidays,
-)
-from .ical import mop_calendar, mop_events
-from .kits import (
-    KitOptions,
-    PartnerResult,
-    build_batch,
-    build_documents,
-    build_kit,
-    build_partner,
-    kit_options,
-    select_shard,
+from .agreements import (
+    Agreement,
+    AgreementExists,
+    agreement_for,
+    agreement_schema,
+    agreement_status,
+    apply_agreement,
+    draft_agreement,
+    load_agreement,
+    validate,
     write_agreement,
-    write_atomic,
-    write_index,
 )
-from .plan import Plan, default_fiscal_year, draft_agreement, plan_partnership, plan_schema
-from .profiles import (
-    Profile,
-    VendorProfile,
+from .documents import Document, document, documents, register_document
+from .documents.html import render_html
+from .documents.theme import Theme, theme_for
+from .errors import (
+    OutputError,
+    PlanningError,
+    Problem,
+    ProfileError,
+    ProfileNotFound,
+    RenderError,
+    RuleError,
+    SigningError,
+    UsageError,
+    WorkshopError,
+)
+from .fiscal import DateRange, FiscalCalendar, FiscalYear, MonthlyCalendar, WeeklyCalendar, calendar_for, public_holidays
+from .kits import (PartnerResult, Run, build, index_rows, prune_partners, rewrite_index, select_shard, stale_partners,
+                   write_index)
+from .kits import year_folder
+from .mop import Strategy, register as register_strategy, strategy_names
+from .plan import Plan, plan_partnership, plan_schema, planned_year
+from .profiles import Profile, VendorProfile
+from .settings import Settings, load_settings, vendor_schema
+from .version import __version__
+from .signing import MemoSigner, signed_memo, verify_pdf
+from .signing import describe as describe_signatures
+from .workspace import (
+    agreement_path,
     find_vendor_file,
+    is_vendor_file,
     load_profile,
     load_vendor,
+    partner_files,
     profile_files,
-    profile_schema,
     resolve_partner,
+    vendor_file_for,
 )
+from .writers import (
+    DocumentWriter,
+    PlanWriter,
+    document_formats,
+    register_writer,
+    render_document,
+    render_memo,
+)
+from .writers.pdf import PDF_VARIANTS
+from .writers.text import plan_summary
+
+
+def schema(kind: Literal["partner", "vendor", "plan", "agreement"] = "partner") -> dict[str, Any]:
+    """The JSON Schema of a partner profile, vendor.yaml, a plan or an agreement file."""
+    if kind == "plan":
+        return plan_schema()
+    if kind == "agreement":
+        return agreement_schema()
+    document_schema = vendor_schema() if kind == "vendor" else Profile.model_json_schema()
+    document_schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    document_schema["title"] = f"workshop {kind} profile"
+    return document_schema
+
 
 __all__ = [
-    "Agreement", "agreement_path", "agreement_status", "build_batch", "build_documents", "build_kit",
-    "build_partner", "calendar_for", "DateRange", "default_fiscal_year", "draft_agreement",
-    "find_vendor_file", "FiscalCalendar", "FiscalYear", "kit_options", "KitOptions", "load_agreement",
-    "load_profile", "load_vendor", "MonthlyCalendar", "mop_calendar", "mop_events", "PartnerResult", "Plan",
-    "plan_partnership", "plan_schema", "PlanningError", "Problem", "Profile", "profile_files",
-    "profile_schema", "ProfileError", "ProfileNotFound", "public_holidays", "render_document", "render_html",
-    "render_memo", "RenderError", "resolve_partner", "select_shard", "Theme", "theme_for", "VendorProfile",
-    "WeeklyCalendar", "WorkshopError", "write_agreement", "write_atomic", "write_index",
+    "Agreement", "AgreementExists", "DateRange", "Document", "DocumentWriter", "FiscalCalendar", "FiscalYear",
+    "MemoSigner", "MonthlyCalendar", "OutputError", "PDF_VARIANTS", "PartnerResult", "Plan", "PlanWriter",
+    "PlanningError", "Problem", "Profile", "ProfileError", "ProfileNotFound", "RenderError", "RuleError", "Run",
+    "Settings", "SigningError", "Strategy", "Theme", "UsageError", "VendorProfile", "WeeklyCalendar",
+    "WorkshopError", "agreement_for", "agreement_path", "agreement_schema", "agreement_status",
+    "apply_agreement", "build", "calendar_for", "document", "document_formats", "documents", "draft_agreement",
+    "find_vendor_file", "index_rows", "is_vendor_file", "load_agreement", "load_profile", "load_settings",
+    "load_vendor", "partner_files", "plan_partnership", "plan_schema", "plan_summary", "planned_year", "profile_files",
+    "prune_partners", "rewrite_index", "describe_signatures", "public_holidays", "register_document", "register_strategy", "register_writer",
+    "render_document", "render_html", "render_memo", "resolve_partner", "schema", "select_shard", "signed_memo",
+    "stale_partners", "strategy_names", "theme_for", "validate", "vendor_file_for", "verify_pdf",
+    "write_agreement", "write_index", "year_folder",
 ]

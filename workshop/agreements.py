@@ -1,32 +1,40 @@
 """Agreement records: what vendor and partner agreed for one fiscal year, kept beside the partner
-profile as `<partner-id>.agreement.yaml`, drafted from a Plan, checked, and signed off."""
+profile as `<partner-id>.agreement.yaml`: drafted from a Plan, checked, written, and turned into
+the terms the memo prints."""
 
 from __future__ import annotations
 
 import base64
-import io
 import logging
-import zlib
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from PIL import Image
-from pydantic import Field, PrivateAttr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
+from .agenda import Commitment
 from .errors import Problem, ProfileError, WorkshopError
 from .fiscal import FIRST_YEAR, LAST_YEAR, calendar_for
-from .profiles import AGREEMENT_SUFFIX, Profile, _Model, dotted, field_lines, load_model, load_profile
+from .mop import strategy_names
+from .plan import MemoSignatory, MemoTerms, MopPeriod, Plan
+from .profiles import Profile
+from .readers import dotted, field_lines, load_model
+from .readers.images import read_png
+from .settings import check_vendor_file
+from .storage import write_atomic
+from .workspace import (agreement_files, agreement_path, find_vendor_file, is_agreement_file, is_vendor_file,
+                        load_profile, load_vendor, profile_files, vendor_files)
 
-STRATEGIES = ("align-vendor", "align-partner", "shared-quarter-end", "dual-mop")
-Strategy = Literal["align-vendor", "align-partner", "shared-quarter-end", "dual-mop"]
 # A MOP year may be stretched or shortened to land its quarter-ends on good days, but it is a year.
 MIN_YEAR_DAYS, MAX_YEAR_DAYS = 350, 380
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 AgreementStatus = Literal["none", "draft", "signed"]
 
 log = logging.getLogger(__name__)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 class AgreementExists(WorkshopError):
@@ -87,7 +95,7 @@ class Agreement(_Model):
 
     fiscal_year: int = Field(ge=1990, le=2100)
     """The vendor fiscal year the agreement covers; its periods must fall in it."""
-    strategy: Strategy
+    strategy: str
     """The MOP shape agreed: `align-vendor`, `align-partner`, `shared-quarter-end` or `dual-mop` (it may differ from the recommendation)."""
     periods: list[AgreedPeriod] = Field(min_length=1)
     """The agreed periods, in order; together they tile one year without gaps or overlaps."""
@@ -102,6 +110,14 @@ class Agreement(_Model):
 
     # The file this agreement was read from (not a field): signature images are relative to it.
     _source: Path | None = PrivateAttr(default=None)
+
+    @field_validator("strategy")
+    @classmethod
+    def _known_strategy(cls, value: str) -> str:
+        names = [repr(name) for name in strategy_names()]
+        if value not in strategy_names():
+            raise ValueError("expected " + (", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]))
+        return value
 
     @property
     def signed(self) -> bool:
@@ -118,73 +134,14 @@ class Agreement(_Model):
             raise ValueError(f"{image} is outside the agreement's folder {base}; keep signature images beside it")
         return path
 
-    def signature_data_uris(self) -> dict[str, str]:
-        """Every signature image as a data: URI keyed by its `signature_image` text, for the memo."""
-        uris = {}
-        for person in self.signatories.vendor + self.signatories.partner:
-            if person.signature_image and person.signature_image not in uris:
-                data = _read_png(self.signature_image_path(person.signature_image))
-                uris[person.signature_image] = "data:image/png;base64," + base64.b64encode(data).decode("ascii")
-        return uris
-
 
 def agreement_schema() -> dict[str, Any]:
-    """The JSON Schema of an agreement file."""
+    """The JSON Schema of an agreement file (its strategies: those registered)."""
     schema = Agreement.model_json_schema()
+    schema["properties"]["strategy"]["enum"] = list(strategy_names())
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "workshop agreement"
     return schema
-
-
-def agreement_path(partner_file: str | Path, partner_id: str | None = None) -> Path:
-    """The agreement file that belongs to a partner profile: `<partner-id>.agreement.yaml` beside it.
-
-    The id defaults to the profile's file name, as a profile's own id does."""
-    partner_file = Path(partner_file)
-    return partner_file.parent / f"{partner_id or partner_file.stem.lower()}{AGREEMENT_SUFFIX}.yaml"
-
-
-def _read_png(path: Path) -> bytes:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ValueError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if not data.startswith(PNG_MAGIC):
-        raise ValueError(f"{path} is not a PNG file")
-    # A truncated or corrupt image would otherwise fail only inside the Word writer. Checked by its
-    # chunks rather than by Pillow alone: WeasyPrint tells Pillow to accept truncated images.
-    problem = _png_chunk_problem(data)
-    if problem is None:
-        try:
-            with Image.open(io.BytesIO(data)) as image:
-                image.load()
-        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-            problem = str(exc)
-    if problem is not None:
-        raise ValueError(f"{path} is not a readable PNG image ({problem})")
-    return data
-
-
-def _png_chunk_problem(data: bytes) -> str | None:
-    """What is wrong with a PNG's chunk structure (IHDR first, IDAT, IEND last, every CRC right), or None."""
-    position, kinds = len(PNG_MAGIC), []
-    while position < len(data):
-        if position + 12 > len(data):
-            return "it is cut short"
-        length = int.from_bytes(data[position:position + 4], "big")
-        kind = data[position + 4:position + 8]
-        end = position + 8 + length
-        if end + 4 > len(data):
-            return "it is cut short"
-        if zlib.crc32(data[position + 4:end]) != int.from_bytes(data[end:end + 4], "big"):
-            return f"the {kind.decode('latin-1')} chunk is damaged"
-        kinds.append(kind)
-        position = end + 4
-        if kind == b"IEND":
-            break
-    if not kinds or kinds[0] != b"IHDR" or b"IDAT" not in kinds or kinds[-1] != b"IEND":
-        return "it is cut short" if kinds and kinds[-1] != b"IEND" else "it has no image data"
-    return None
 
 
 def check_agreement(agreement: Agreement, path: Path, *, vendor: Profile | None = None,
@@ -237,7 +194,7 @@ def check_agreement(agreement: Agreement, path: Path, *, vendor: Profile | None 
                         f"status is signed, but {person.name} has no signed date")
             if person.signature_image:
                 try:
-                    _read_png(agreement.signature_image_path(person.signature_image))
+                    read_png(agreement.signature_image_path(person.signature_image))
                 except ValueError as exc:
                     problem(("signatories", side, index, "signature_image"), str(exc))
     return sorted(problems, key=lambda p: (p.line or 0, p.field))
@@ -292,3 +249,123 @@ def dump_agreement(agreement: Agreement) -> bytes:
               "# `status: signed` once both sides have signed. `workshop validate` checks this file.\n")
     return (header + body).encode("utf-8")
 
+
+
+def write_agreement(path: Path, agreement: Agreement, *, force: bool = False) -> Path:
+    """Write an agreement file atomically; refuse to replace an existing one unless `force`."""
+    if path.exists() and not force:
+        raise AgreementExists(f"{path}: an agreement already exists; pass --force to replace it")
+    write_atomic(path, dump_agreement(agreement))
+    return path
+
+
+def draft_agreement(plan: Plan, strategy: str | None = None) -> Agreement:
+    """A draft agreement from a plan: the periods of `strategy` (default: the recommended one),
+    the commitments dated from them, the review cadence, and both sides' signatories, none signed yet."""
+    option = plan.option(strategy or plan.recommended)
+    return Agreement(
+        fiscal_year=plan.fiscal_year,
+        strategy=option.strategy,
+        periods=[AgreedPeriod(name=p.name, start=p.start, end=p.end) for p in option.periods],
+        commitments=[AgreedCommitment(party=c.party, text=c.text) for c in option.commitments],
+        review_cadence=plan.review_cadence,
+        signatories=AgreementSignatories(
+            vendor=[AgreementSignatory(name=s.name, title=s.title) for s in plan.vendor.signatories],
+            partner=[AgreementSignatory(name=s.name, title=s.title) for s in plan.partner.signatories],
+        ),
+        status="draft",
+    )
+
+
+def memo_terms(agreement: Agreement, plan: Plan) -> MemoTerms:
+    """What the memo prints for an agreement: its periods, commitments, cadence and signatories, with
+    the signature images read into the terms as data (documents never read files)."""
+    option = plan.option(agreement.strategy)
+    images: dict[str, str] = {}
+
+    def signatory(person: AgreementSignatory) -> MemoSignatory:
+        image = person.signature_image
+        if image and image not in images:
+            data = read_png(agreement.signature_image_path(image))
+            images[image] = "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+        return MemoSignatory(name=person.name, title=person.title, signed=person.signed,
+                             signature_image=images[image] if image else None)
+
+    try:
+        vendor = [signatory(p) for p in agreement.signatories.vendor]
+        partner = [signatory(p) for p in agreement.signatories.partner]
+    except ValueError as exc:
+        raise ProfileError([Problem(agreement._source or Path("agreement"), str(exc),
+                                    "signatories")]) from None
+    return MemoTerms(
+        status=agreement.status, strategy=option.strategy, title=option.title, rationale=option.rationale,
+        periods=[MopPeriod(name=p.name, start=p.start, end=p.end) for p in agreement.periods],
+        commitments=[Commitment(party=c.party, text=c.text) for c in agreement.commitments],
+        review_cadence=agreement.review_cadence,
+        vendor_signatories=vendor, partner_signatories=partner,
+    )
+
+
+def apply_agreement(plan: Plan, agreement: Agreement | None) -> Plan:
+    """The plan whose memo prints `agreement` (which must be for the plan's fiscal year); the plan as
+    it is when there is none."""
+    if agreement is None:
+        return plan
+    if agreement.fiscal_year != plan.fiscal_year:
+        raise ProfileError([Problem(agreement._source or Path("agreement"),
+                                    f"the agreement is for FY{agreement.fiscal_year}, the plan for "
+                                    f"FY{plan.fiscal_year}", "fiscal_year")])
+    return plan.with_memo(memo_terms(agreement, plan))
+
+
+class Validation(dict):
+    """{file: its problems (none if valid)} for every file `validate` checked."""
+
+    @property
+    def ok(self) -> bool:
+        return not any(self.values())
+
+    def summary(self) -> str:
+        """`8 profiles valid`, or `2 of 4 profiles and 1 agreement invalid`."""
+        agreements = sum(1 for f in self if is_agreement_file(f))
+        profiles = len(self) - agreements
+        counted = f"{profiles} profile{'s' * (profiles != 1)}"
+        if agreements:
+            counted += f" and {agreements} agreement{'s' * (agreements != 1)}"
+        invalid = sum(1 for problems in self.values() if problems)
+        return f"{invalid} of {counted} invalid" if invalid else f"{counted} valid"
+
+
+def validate(paths: list[Path]) -> Validation:
+    """Check profile files, vendor profiles and agreement files; {file: its problems (none if valid)}.
+
+    Folders stand for their vendor profile, partner profiles and agreements. An agreement is
+    checked against the calendar of the valid vendor profile beside it."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += vendor_files(path) + profile_files(path) + agreement_files(path)
+        else:
+            files.append(path)
+    report = Validation()
+    for file in files:
+        try:
+            if is_agreement_file(file):
+                load_agreement(file, vendor=_vendor_beside(file))
+                report[file] = []
+            elif is_vendor_file(file):
+                report[file] = check_vendor_file(file)
+            else:
+                load_profile(file)
+                report[file] = []
+        except ProfileError as exc:
+            report[file] = exc.problems
+    return report
+
+
+def _vendor_beside(file: Path):
+    """The valid vendor profile in the same folder, or None (an invalid one is reported on its own)."""
+    try:
+        return load_vendor(find_vendor_file(file.parent))
+    except WorkshopError:
+        return None

@@ -1,46 +1,17 @@
-"""The command line: click commands, exit codes, progress and logging. The only module that knows about the terminal."""
+"""The command line: click options, exit codes, progress and logging; every command calls the public
+API in `workshop` and nothing else. The only module that knows about the terminal."""
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 from datetime import date
 from pathlib import Path
 
 import click
 
-from . import __version__
-from .agreements import STRATEGIES, agreement_path, agreement_schema, load_agreement
-from .documents import FORMATS, PDF_VARIANTS, Theme, theme_for
-from .errors import ProfileError, ProfileNotFound, SigningError, WorkshopError
-from .fiscal import FiscalYear, calendar_for
-from .kits import (
-    build_batch,
-    build_kit,
-    check_writable,
-    kit_options,
-    prune_partners,
-    select_shard,
-    stale_partners,
-    write_agreement,
-    write_index,
-    year_folder,
-)
-from .plan import Plan, default_fiscal_year, draft_agreement, plan_partnership, plan_schema, rule_packs_for
-from .profiles import (
-    PROFILE_SUFFIXES,
-    VENDOR_STEM,
-    agreement_files,
-    find_vendor_file,
-    is_agreement_file,
-    load_profile,
-    load_vendor,
-    profile_files,
-    profile_schema,
-    resolve_partner,
-)
+import workshop
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 DEFAULT_PROFILES = Path("partner_profiles")
@@ -52,7 +23,11 @@ class WorkshopGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except WorkshopError as exc:
+        except workshop.UsageError as exc:
+            if ctx.meta.get("workshop.debug"):
+                raise
+            raise click.UsageError(str(exc)) from None
+        except workshop.WorkshopError as exc:
             if ctx.meta.get("workshop.debug"):
                 raise
             click.echo(f"error: {exc}", err=True)
@@ -65,7 +40,7 @@ class WorkshopGroup(click.Group):
 
 
 @click.group(cls=WorkshopGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="workshop")
+@click.version_option(workshop.__version__, prog_name="workshop")
 @click.option("--debug", is_flag=True, help="Show full tracebacks for errors.")
 @click.option("-v", "--verbose", count=True, help="Log more (-v: progress details, -vv: debug).")
 @click.pass_context
@@ -103,12 +78,22 @@ def _parse_date(ctx, param, value: str | None) -> date:
         raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from None
 
 
-def _parse_formats(ctx, param, value: str) -> tuple[str, ...]:
+def _parse_formats(ctx, param, value: str | None) -> tuple[str, ...]:
+    known = workshop.document_formats()
+    if value is None:
+        return known
     formats = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
-    unknown = [f for f in formats if f not in FORMATS]
+    unknown = [f for f in formats if f not in known]
     if unknown or not formats:
-        raise click.BadParameter(f"{', '.join(unknown) or value!r}: expected a comma-separated list of {', '.join(FORMATS)}")
+        raise click.BadParameter(f"{', '.join(unknown) or value!r}: expected a comma-separated list of {', '.join(known)}")
     return formats
+
+
+def _choice(value: str, choices: tuple[str, ...]) -> str:
+    """`value` if it is one of `choices` (read when the command runs, so registered extensions count)."""
+    if value not in choices:
+        raise click.BadParameter(f"{value!r} is not one of {', '.join(choices)}")
+    return value
 
 
 def _apply(func, decorators: list):
@@ -118,43 +103,63 @@ def _apply(func, decorators: list):
     return func
 
 
-def profile_options(func):
-    """Options shared by every command that reads a partner and the vendor."""
-    options = [
+def planning_options(func):
+    """Options shared by every command that plans: where the profiles are, the date, the year, rule packs."""
+    return _apply(func, [
         click.option("--profiles", "profiles_dir", type=click.Path(file_okay=False, path_type=Path),
-                     default=DEFAULT_PROFILES, show_default=True,
-                     help="Folder where partner ids are looked up."),
+                     default=DEFAULT_PROFILES, show_default=True, help="Folder where partner ids are looked up."),
         click.option("--vendor", "vendor_file", type=click.Path(dir_okay=False, path_type=Path),
                      help="Vendor profile [default: vendor.yaml beside the partner profile]."),
         click.option("--date", "as_of", callback=_parse_date, metavar="YYYY-MM-DD",
                      help="The date the plan is made on; documents carry it [default: today]."),
         click.option("--year", "fiscal_year", type=click.IntRange(1990, 2100), metavar="FY",
                      help="Vendor fiscal year to plan [default: the vendor's next fiscal year after --date]."),
-    ]
-    return _apply(func, options)
+        click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True, path_type=Path),
+                     help="A rule pack (YAML) or folder of them, used besides the built-in ones (repeatable)."),
+    ])
 
 
-def _vendor_for(partner_file: Path, vendor_file: Path | None):
-    return load_vendor(vendor_file or find_vendor_file(partner_file.parent))
+def document_options(func):
+    """PARTNERS, --all and what shapes the documents: --format, --out, --paper, --templates, --pdf-variant."""
+    return _apply(func, [
+        click.argument("partners", nargs=-1),
+        click.option("--all", "all_partners", is_flag=True, help="Every partner profile in --profiles."),
+        planning_options,
+        click.option("--format", "formats", callback=_parse_formats, metavar="FORMATS",
+                     help="Comma-separated output formats, e.g. pdf,docx [default: every format there is]."),
+        click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+                     show_default=True, help="Output folder; files go to OUT/FY<year>/<partner-id>/."),
+        click.option("--paper", type=click.Choice(["a4", "letter"]),
+                     help="Paper size [default: from vendor.yaml, else a4]."),
+        click.option("--templates", "template_dirs", multiple=True,
+                     type=click.Path(file_okay=False, exists=True, path_type=Path),
+                     help="A folder of templates searched before the built-in theme (repeatable)."),
+        click.option("--pdf-variant", type=click.Choice(workshop.PDF_VARIANTS), metavar="VARIANT",
+                     help="Archival or accessible PDF: pdf/a-1b … pdf/a-4u, pdf/ua-1, pdf/ua-2 (passed to WeasyPrint)."),
+        click.option("--jobs", "-j", type=click.IntRange(min=1),
+                     help="Worker processes [default: one per CPU this process may use]."),
+        click.option("--force", is_flag=True, help="Rebuild partners whose inputs did not change."),
+    ])
+
+
+def _settings(vendor_file: Path, as_of: date, fiscal_year: int | None, rule_dirs=(), **options) -> workshop.Settings:
+    """The run's settings: the command line over vendor.yaml over the defaults."""
+    return workshop.load_settings(vendor_file, as_of=as_of, fiscal_year=fiscal_year, rules=rule_dirs, **options)
+
+
+def _one_partner(partner: str, profiles_dir: Path, vendor_file: Path | None) -> tuple[Path, Path]:
+    partner_file = workshop.resolve_partner(partner, profiles_dir)
+    return partner_file, workshop.vendor_file_for([partner_file], vendor_file)
 
 
 def _partner_files(partners: tuple[str, ...], all_partners: bool, profiles_dir: Path) -> list[Path]:
     """The profile files named by PARTNERS or --all (exactly one of them)."""
     if all_partners == bool(partners):
         raise click.UsageError("name one or more PARTNERS, or pass --all (not both)")
-    files = profile_files(profiles_dir) if all_partners else [resolve_partner(p, profiles_dir) for p in partners]
+    files = workshop.partner_files(partners, profiles_dir)
     if not files:
         raise click.UsageError(f"no partner profiles in {profiles_dir}")
     return files
-
-
-def _vendor_file_for(files: list[Path], vendor_file: Path | None) -> Path:
-    """--vendor, else the vendor profile beside the partners, which must then share one folder."""
-    if vendor_file is not None:
-        return vendor_file
-    if any(f.parent.resolve() != files[0].parent.resolve() for f in files):
-        raise click.UsageError("partners come from different folders; pass --vendor FILE")
-    return find_vendor_file(files[0].parent)
 
 
 @cli.command()
@@ -167,43 +172,14 @@ def validate(paths: tuple[Path, ...]) -> None:
     an agreement (its fiscal year against the vendor's calendar in vendor.yaml beside it). Exits 0
     when all are valid, 1 otherwise; each problem names the file, the line and the field.
     """
-    files: list[Path] = []
-    for path in paths or (DEFAULT_PROFILES,):
-        if path.is_dir():
-            vendor = [path / f"{VENDOR_STEM}{s}" for s in PROFILE_SUFFIXES if (path / f"{VENDOR_STEM}{s}").is_file()]
-            files.extend(vendor + profile_files(path) + agreement_files(path))
-        else:
-            files.append(path)
-    if not files:
+    report = workshop.validate(list(paths or (DEFAULT_PROFILES,)))
+    if not report:
         raise click.UsageError("no profile files found (looked for *.yaml, *.yml, *.toml, *.json)")
-    invalid = 0
-    for file in files:
-        try:
-            if is_agreement_file(file):
-                load_agreement(file, vendor=_vendor_beside(file))
-            else:
-                load_profile(file, vendor=file.stem.lower() == VENDOR_STEM)
-        except ProfileError as exc:
-            invalid += 1
-            for problem in exc.problems:
-                click.echo(str(problem), err=True)
-    agreements = sum(1 for f in files if is_agreement_file(f))
-    profiles = len(files) - agreements
-    counted = f"{profiles} profile{'s' * (profiles != 1)}"
-    if agreements:
-        counted += f" and {agreements} agreement{'s' * (agreements != 1)}"
-    if invalid:
-        click.echo(f"{invalid} of {counted} invalid", err=True)
-        sys.exit(EXIT_FAILED)
-    click.echo(f"{counted} valid")
-
-
-def _vendor_beside(file: Path):
-    """The valid vendor profile in the same folder, or None (an invalid one is reported on its own)."""
-    try:
-        return load_vendor(find_vendor_file(file.parent))
-    except (ProfileError, ProfileNotFound):
-        return None
+    for problems in report.values():
+        for problem in problems:
+            click.echo(str(problem), err=True)
+    click.echo(report.summary(), err=not report.ok)
+    sys.exit(EXIT_OK if report.ok else EXIT_FAILED)
 
 
 @cli.command()
@@ -214,32 +190,7 @@ def schema(kind: str) -> None:
     Point your editor at it for completion and checking while you write profiles, e.g. with the
     first line `# yaml-language-server: $schema=../schemas/partner.schema.json`.
     """
-    if kind == "plan":
-        document = plan_schema()
-    elif kind == "agreement":
-        document = agreement_schema()
-    else:
-        document = profile_schema(kind)  # type: ignore[arg-type]
-    click.echo(json.dumps(document, indent=2))
-
-
-def _print_year(name: str, year: FiscalYear) -> None:
-    echo = click.echo
-    weekly = year.weeks is not None
-
-    def length(start: date, end: date) -> str:
-        days = (end - start).days + 1
-        return f"{days // 7} weeks" if weekly else f"{days} days"
-
-    echo(f"{name}: FY{year.label}, {year.start} to {year.end}, {length(year.start, year.end)}")
-    echo("")
-    echo(f"  {'quarter':<8} {'start':<10}  {'end':<10}  length")
-    for quarter in year.quarters:
-        echo(f"  Q{quarter.number:<7} {quarter.start}  {quarter.end}  {length(quarter.start, quarter.end)}")
-    echo("")
-    echo(f"  {'period':<8} {'start':<10}  {'end':<10}  length")
-    for period in year.periods:
-        echo(f"  P{period.number:<7} {period.start}  {period.end}  {length(period.start, period.end)}")
+    click.echo(json.dumps(workshop.schema(kind), indent=2))  # type: ignore[arg-type]
 
 
 @cli.command()
@@ -271,56 +222,20 @@ def calendar(profile: str, profiles_dir: Path, fiscal_year: int | None, as_of: d
       workshop calendar vendor --date 2027-03-01      your own fiscal year on that day
       workshop calendar sakura --json                 the same as JSON, for scripts
     """
-    profile_file = resolve_partner(profile, profiles_dir)
-    company = load_profile(profile_file, vendor=profile_file.stem.lower() == VENDOR_STEM)
-    fiscal = calendar_for(company.fiscal_calendar)
+    profile_file = workshop.resolve_partner(profile, profiles_dir)
+    load = workshop.load_vendor if workshop.is_vendor_file(profile_file) else workshop.load_profile
+    company = load(profile_file)
+    fiscal = workshop.calendar_for(company.fiscal_calendar)
     year = fiscal.year(fiscal_year if fiscal_year is not None else fiscal.year_label_of(as_of))
     if as_json:
         click.echo(json.dumps(year.to_dict(), indent=2))
     else:
-        _print_year(company.name, year)
-
-
-def _print_plan(plan: Plan) -> None:
-    echo = click.echo
-    echo(f"{plan.partner.name} and {plan.vendor.name}: vendor FY{plan.fiscal_year} "
-         f"({plan.facts.vendor_year_start} to {plan.facts.vendor_year_end}), as of {plan.as_of}")
-    echo("")
-    echo("Quarter ends")
-    for pair in plan.facts.quarter_pairs:
-        echo(f"  {pair.vendor_quarter:<10} {pair.vendor_end}   {pair.partner_quarter:<10} {pair.partner_end}"
-             f"   {pair.offset_days:+4d} days")
-    echo(f"  mean offset {plan.facts.mean_offset_days:g} days, worst {plan.facts.worst_offset_days} days")
-    echo("")
-    echo("MOP options")
-    for option in sorted(plan.options, key=lambda o: -o.score):
-        marker = "*" if option.strategy == plan.recommended else " "
-        echo(f"{marker} {option.score:5.1f}  {option.strategy:<19} {option.title}")
-        factors = ", ".join(f"{k.replace('_', ' ')} {v:.2f}" for k, v in option.factors.items())
-        echo(f"         {factors}")
-        for period in option.periods:
-            echo(f"         {period.name:<32} {period.start} to {period.end}")
-    echo("")
-    echo(f"Recommended: {plan.recommendation}")
-
-
-def _stale_partner_folders(out: Path, fiscal_year: int, files: list[Path], profiles_dir: Path, *,
-                           prune: bool) -> None:
-    """Name (or with `prune`, remove) the partner folders of OUT/FY<year> that no profile in `files` owns."""
-    year = year_folder(out, fiscal_year)
-    if prune:
-        for partner_id in prune_partners(out, fiscal_year, files):
-            click.echo(f"removed {year / partner_id}: no profile in {profiles_dir} owns it", err=True)
-    elif stale := stale_partners(out, fiscal_year, files):
-        click.echo(f"note: {len(stale)} partner folder(s) in {year} belong to no profile in {profiles_dir} "
-                   f"(deleted, or given another id): {', '.join(stale)}; --prune removes them", err=True)
+        click.echo(year.describe(company.name))
 
 
 @cli.command()
 @click.argument("partner")
-@profile_options
-@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True, path_type=Path),
-              help="A rule pack (YAML) or folder of them, used besides the built-in ones (repeatable).")
+@planning_options
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON instead of a summary.")
 def plan(partner: str, profiles_dir: Path, vendor_file: Path | None, as_of: date, fiscal_year: int | None,
          rule_dirs: tuple[Path, ...], as_json: bool) -> None:
@@ -328,52 +243,25 @@ def plan(partner: str, profiles_dir: Path, vendor_file: Path | None, as_of: date
 
     PARTNER is a partner id (a file name in --profiles, without extension) or a path to a profile.
     """
-    partner_file = resolve_partner(partner, profiles_dir)
-    vendor = _vendor_for(partner_file, vendor_file)
-    result = plan_partnership(vendor, load_profile(partner_file), as_of=as_of, fiscal_year=fiscal_year,
-                              rule_packs=rule_packs_for(vendor, rule_dirs))
+    partner_file, vendor_file = _one_partner(partner, profiles_dir, vendor_file)
+    settings = _settings(vendor_file, as_of, fiscal_year, rule_dirs)
+    result = workshop.plan_partnership(workshop.load_vendor(vendor_file), workshop.load_profile(partner_file),
+                                       settings)
     if as_json:
         click.echo(result.to_json(), nl=False)
     else:
-        _print_plan(result)
-
-
-def batch_options(out_help: str):
-    """PARTNERS, --all, the profile options and what shapes the documents: --format, --out, --paper,
-    --templates and --pdf-variant; shared by the document commands and kit."""
-
-    def decorate(func):
-        options = [
-            click.argument("partners", nargs=-1),
-            click.option("--all", "all_partners", is_flag=True, help="Every partner profile in --profiles."),
-            profile_options,
-            click.option("--format", "formats", default=",".join(FORMATS), show_default=True,
-                         callback=_parse_formats, help="Comma-separated output formats."),
-            click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
-                         show_default=True, help=out_help),
-            click.option("--paper", type=click.Choice(["a4", "letter"]),
-                         help="Paper size [default: from vendor.yaml, else a4]."),
-            click.option("--templates", "template_dirs", multiple=True,
-                         type=click.Path(file_okay=False, exists=True, path_type=Path),
-                         help="A folder of templates searched before the built-in theme (repeatable)."),
-            click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), metavar="VARIANT",
-                         help="Archival or accessible PDF: pdf/a-1b … pdf/a-4u, pdf/ua-1, pdf/ua-2 (passed to WeasyPrint)."),
-        ]
-        return _apply(func, options)
-
-    return decorate
+        click.echo(workshop.plan_summary(result))
 
 
 def _signing_options(func):
     """--sign, --key and --passphrase-env: the memo command signs its PDFs with them."""
-    options = [
+    return _apply(func, [
         click.option("--sign", is_flag=True, help="Sign each PDF digitally (PAdES) in the vendor's signature block."),
         click.option("--key", "key_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.p12",
                      help="PKCS#12 file with the signer's private key and certificate (with --sign)."),
         click.option("--passphrase-env", metavar="VAR",
                      help="Environment variable holding the key's passphrase [default: no passphrase]."),
-    ]
-    return _apply(func, options)
+    ])
 
 
 def _memo_signer(sign: bool, key_file: Path | None, passphrase_env: str | None):
@@ -384,60 +272,49 @@ def _memo_signer(sign: bool, key_file: Path | None, passphrase_env: str | None):
         return None
     if key_file is None:
         raise click.UsageError("--sign needs --key FILE.p12")
-    passphrase = None
-    if passphrase_env:
-        if passphrase_env not in os.environ:
-            raise SigningError(f"environment variable {passphrase_env} is not set; it should hold the passphrase of {key_file}")
-        passphrase = os.environ[passphrase_env]
-    from .signing import MemoSigner
-
-    return MemoSigner.load(key_file, passphrase)
+    return workshop.MemoSigner.load_with_environment(key_file, passphrase_env)
 
 
-def _document_command(document: str, summary: str, details: str, *, signing: bool = False):
-    """A command that writes one document (PDF and Word) for one or more partners."""
+def _run(partners: tuple[str, ...], all_partners: bool, profiles_dir: Path, vendor_file: Path | None, as_of: date,
+         fiscal_year: int | None, rule_dirs: tuple[Path, ...], formats: tuple[str, ...], out: Path,
+         paper: str | None, template_dirs: tuple[Path, ...], pdf_variant: str | None, jobs: int | None,
+         force: bool, *, documents: tuple[str, ...] = (), sign=None, files: list[Path] | None = None,
+         prune: bool = False, index: bool = True) -> workshop.Run:
+    """Start a run of the pipeline for the partners the options name."""
+    files = files if files is not None else _partner_files(partners, all_partners, profiles_dir)
+    vendor_file = workshop.vendor_file_for(files, vendor_file)
+    settings = _settings(vendor_file, as_of, fiscal_year, rule_dirs, formats=formats, paper=paper,
+                         templates=template_dirs, pdf_variant=pdf_variant)
+    return workshop.build(files, vendor_file, settings, out, documents=documents, jobs=jobs, force=force,
+                          sign=sign, every_partner=all_partners, prune=prune, index=index)
 
-    @batch_options("Output folder; files go to OUT/FY<year>/<partner-id>/.")
-    def command(partners: tuple[str, ...], all_partners: bool, profiles_dir: Path, vendor_file: Path | None,
-                as_of: date, fiscal_year: int | None, formats: tuple[str, ...], out: Path, paper: str | None,
-                template_dirs: tuple[Path, ...], pdf_variant: str | None, **sign_options) -> None:
-        if sign_options.get("sign") and "pdf" not in formats:
+
+def _document_command(doc: workshop.Document):
+    """The command that writes one document (PDF and Word) for one or more partners."""
+
+    @document_options
+    def command(**options) -> None:
+        sign_options = {k: options.pop(k) for k in ("sign", "key_file", "passphrase_env") if k in options}
+        if sign_options.get("sign") and "pdf" not in options["formats"]:
             raise click.UsageError("--sign signs the PDF; add pdf to --format")
-        signer = _memo_signer(**sign_options) if signing else None
-        files = _partner_files(partners, all_partners, profiles_dir)
-        vendor = load_vendor(_vendor_file_for(files, vendor_file))
-        check_writable(out)
-        results = build_batch(files, vendor, out, as_of=as_of, fiscal_year=fiscal_year, formats=formats,
-                              paper=paper, theme=theme_for(vendor, template_dirs, pdf_variant=pdf_variant),
-                              documents=(document,), sign_pdf=signer.sign if signer else None)
-        failed = _report(results, len(files))
+        signer = _memo_signer(**sign_options) if sign_options else None
+        run = _run(**options, documents=(doc.name,), sign=signer.sign if signer else None)
+        failed = _report(run)
         sys.exit(EXIT_FAILED if failed else EXIT_OK)
 
-    if signing:
+    if doc.signing:
         command = _signing_options(command)
+    command.__doc__ = f"""{doc.summary}
 
-    command.__doc__ = f"""{summary}
-
-    PARTNERS are partner ids or profile paths; --all takes every profile in --profiles. {details}
+    PARTNERS are partner ids or profile paths; --all takes every profile in --profiles. {doc.details}
     A partner whose profile is invalid is reported and skipped; the others are still written.
     Exits 1 if any partner failed.
     """
-    return command
+    return cli.command(doc.command)(command)
 
 
-memo = cli.command("memo")(_document_command(
-    "memo", "Write the one-page MOP agreement memo (PDF and Word) for partners.",
-    "The memo prints the partner's agreement file (<partner>.agreement.yaml, see `workshop agree`) when there "
-    "is one for the year, else the recommended MOP; it is marked DRAFT, with blank signature lines, until the "
-    "agreement says `status: signed`. --sign --key FILE.p12 signs the PDF digitally in the vendor's "
-    "signature block (check it with `workshop verify`); a bad key or passphrase stops before anything is written.",
-    signing=True))
-brief = cli.command("brief")(_document_command(
-    "briefing", "Write the internal briefing pack (PDF and Word) for partners.",
-    "For your own team: findings, the MOP options with their scores, questions, contacts and deals."))
-agenda = cli.command("agenda")(_document_command(
-    "agenda", "Write the session agenda (PDF and Word) to share with partners.",
-    "Timed sections with owners and the questions for each; no internal scores or risk labels."))
+for _doc in workshop.documents():
+    _document_command(_doc)
 
 
 def _parse_shard(ctx, param, value: str | None) -> tuple[int, int] | None:
@@ -453,18 +330,13 @@ def _parse_shard(ctx, param, value: str | None) -> tuple[int, int] | None:
 
 
 @cli.command()
-@batch_options("Output folder; kits go to OUT/FY<year>/<partner-id>/, the index to OUT/FY<year>/.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes [default: one per CPU this process may use].")
-@click.option("--force", is_flag=True, help="Rebuild partners whose inputs did not change.")
+@document_options
 @click.option("--shard", callback=_parse_shard, metavar="K/N",
               help="Build only the K-th of N shares of the partners; then run --index-only once.")
 @click.option("--index-only", is_flag=True, help="Only rewrite index.html, index.csv and manifest.json from OUT.")
 @click.option("--prune", is_flag=True,
               help="With --all: remove the folders of partners whose profile was deleted or given another id.")
-def kit(partners: tuple[str, ...], all_partners: bool, profiles_dir: Path, vendor_file: Path | None, as_of: date,
-        fiscal_year: int | None, formats: tuple[str, ...], out: Path, paper: str | None,
-        template_dirs: tuple[Path, ...], pdf_variant: str | None, jobs: int | None, force: bool,
-        shard: tuple[int, int] | None, index_only: bool, prune: bool) -> None:
+def kit(shard: tuple[int, int] | None, index_only: bool, prune: bool, **options) -> None:
     """Write the planning kit of partners: every document, plan.json and mop.ics, plus an index.
 
     Each kit goes to OUT/FY<year>/<partner-id>/; index.html, index.csv and manifest.json go
@@ -473,38 +345,37 @@ def kit(partners: tuple[str, ...], all_partners: bool, profiles_dir: Path, vendo
     1 if any partner failed. A run with --all also names the partner folders that no profile owns
     any more (deleted, or given another id); --prune removes them.
     """
-    if prune and (not all_partners or shard or index_only):
+    if prune and (not options["all_partners"] or shard or index_only):
         raise click.UsageError("--prune needs --all and no --shard or --index-only: only a run over every "
                                "profile knows which partner folders no profile owns")
     if index_only:
-        vendor = load_vendor(vendor_file or find_vendor_file(profiles_dir))
-        year = kit_options(vendor, as_of=as_of, fiscal_year=fiscal_year).fiscal_year
-        for path in write_index(out, year):
+        vendor_file = options["vendor_file"] or workshop.find_vendor_file(options["profiles_dir"])
+        settings = _settings(vendor_file, options["as_of"], options["fiscal_year"])
+        for path in workshop.rewrite_index(vendor_file, settings, options["out"]):
             click.echo(str(path))
         return
-    files = _partner_files(partners, all_partners, profiles_dir)
-    vendor_file = _vendor_file_for(files, vendor_file)
-    options = kit_options(load_vendor(vendor_file), as_of=as_of, fiscal_year=fiscal_year, formats=formats,
-                          paper=paper, template_dirs=template_dirs, pdf_variant=pdf_variant)
+    files = _partner_files(options["partners"], options["all_partners"], options["profiles_dir"])
     if shard:
-        files = select_shard(files, *shard)
-    failed = _report(build_kit(files, vendor_file, out, options, jobs=jobs, force=force), len(files), incremental=True)
-    if all_partners and shard is None:
-        _stale_partner_folders(out, options.fiscal_year, files, profiles_dir, prune=prune)
-    if shard is None:
-        write_index(out, options.fiscal_year)
-    else:
+        files = workshop.select_shard(files, *shard)
+        options["all_partners"] = False  # a share of the partners cannot tell which folders are stale
+    run = _run(**options, files=files, prune=prune, index=shard is None)
+    failed = _report(run, incremental=True)
+    for note in run.notes(options["profiles_dir"]):
+        click.echo(note, err=True)
+    if shard:
         click.echo(f"shard {shard[0]}/{shard[1]} done; when every shard is, run: workshop kit --index-only", err=True)
     sys.exit(EXIT_FAILED if failed else EXIT_OK)
 
+
 @cli.command()
 @click.argument("partner")
-@profile_options
-@click.option("--strategy", type=click.Choice(STRATEGIES), required=True,
-              help="The MOP shape both sides chose (it may differ from the recommendation).")
+@planning_options
+@click.option("--strategy", required=True, callback=lambda ctx, param, value: _choice(value, workshop.strategy_names()),
+              help="The MOP shape both sides chose (it may differ from the recommendation): align-vendor, "
+                   "align-partner, shared-quarter-end or dual-mop.")
 @click.option("--force", is_flag=True, help="Replace an existing agreement file.")
 def agree(partner: str, profiles_dir: Path, vendor_file: Path | None, as_of: date, fiscal_year: int | None,
-          strategy: str, force: bool) -> None:
+          rule_dirs: tuple[Path, ...], strategy: str, force: bool) -> None:
     """Write a draft agreement file for a partner from the current plan.
 
     The file, <partner-id>.agreement.yaml beside the partner profile, holds the chosen strategy's
@@ -512,12 +383,12 @@ def agree(partner: str, profiles_dir: Path, vendor_file: Path | None, as_of: dat
     (from the profiles, not yet signed). Edit it as agreed, then set the `signed` dates and
     `status: signed`; `workshop memo` prints it. An existing file is kept unless --force.
     """
-    partner_file = resolve_partner(partner, profiles_dir)
-    vendor = _vendor_for(partner_file, vendor_file)
-    profile = load_profile(partner_file)
-    result = plan_partnership(vendor, profile, as_of=as_of, fiscal_year=fiscal_year)
-    path = write_agreement(agreement_path(partner_file, profile.id), draft_agreement(result, vendor, profile, strategy),
-                           force=force)
+    partner_file, vendor_file = _one_partner(partner, profiles_dir, vendor_file)
+    settings = _settings(vendor_file, as_of, fiscal_year, rule_dirs)
+    profile = workshop.load_profile(partner_file)
+    result = workshop.plan_partnership(workshop.load_vendor(vendor_file), profile, settings)
+    path = workshop.write_agreement(workshop.agreement_path(partner_file, profile.id),
+                                    workshop.draft_agreement(result, strategy), force=force)
     click.echo(str(path))
 
 
@@ -535,37 +406,24 @@ def verify(pdf: Path, trusted: tuple[Path, ...]) -> None:
     and names the signer, not that the signer is who the certificate says. Exits 0 when every
     signature is intact and trusted, 1 for a modified, unsigned or unreadable file.
     """
-    from .signing import verify_pdf
-
     try:
         data = pdf.read_bytes()
     except OSError as exc:
-        raise SigningError(f"{pdf}: cannot read: {exc.strerror or exc}") from None
-    reports = verify_pdf(data, source=str(pdf), trust=trusted)
-    basis = "the given certificate" + ("s" if len(trusted) > 1 else "") if trusted else "the signer's own certificate"
-    for report in reports:
-        when = f" on {report.signed_at:%Y-%m-%d %H:%M:%S %Z}" if report.signed_at else ""
-        click.echo(f"{pdf}: signed by {report.signer}{when}")
-        if not report.intact:
-            click.echo("  MODIFIED: the signed content was changed after signing", err=True)
-        elif not report.whole_file:
-            click.echo("  MODIFIED: content was added to the file after signing", err=True)
-        else:
-            click.echo("  intact: the document is unchanged since it was signed")
-        if report.intact:
-            click.echo(f"  trust: {'trusted' if report.trusted else 'NOT trusted'} by {basis}",
-                       err=not report.trusted)
+        raise workshop.SigningError(f"{pdf}: cannot read: {exc.strerror or exc}") from None
+    reports = workshop.verify_pdf(data, source=str(pdf), trust=trusted)
+    for line, problem in workshop.describe_signatures(reports, str(pdf), len(trusted)):
+        click.echo(line, err=problem)
     sys.exit(EXIT_OK if all(r.ok for r in reports) else EXIT_FAILED)
 
 
-def _report(results, total: int, *, incremental: bool = False) -> int:
+def _report(run: workshop.Run, *, incremental: bool = False) -> int:
     """Show progress on stderr, the files written on stdout, and failures; return the number failed.
 
-    `incremental` runs also count the partners skipped because nothing changed.
+    Partners skipped because nothing changed are counted when there are any (always for a kit).
     """
-    failures, unchanged, finished = [], 0, 0
+    failures, unchanged, finished, total = [], 0, 0, len(run)
     try:
-        with click.progressbar(results, length=total, label="Building", file=sys.stderr,
+        with click.progressbar(run, length=total, label="Building", file=sys.stderr,
                                item_show_func=lambda r: r.partner_id if r else None) as bar:
             for result in bar:
                 finished += 1
@@ -583,8 +441,8 @@ def _report(results, total: int, *, incremental: bool = False) -> int:
     for result in failures:
         click.echo(f"error: {result.error}", err=True)
     built = total - len(failures) - unchanged
-    counts = [f"{built} built"] + ([f"{unchanged} unchanged"] if incremental else []) + [f"{len(failures)} failed"]
-    click.echo(", ".join(counts), err=True)
+    counts = [f"{built} built"] + ([f"{unchanged} unchanged"] if incremental or unchanged else [])
+    click.echo(", ".join(counts + [f"{len(failures)} failed"]), err=True)
     return len(failures)
 
 

@@ -58,3 +58,8 @@ class SigningError(WorkshopError):
 
 class OutputError(WorkshopError):
     """The output folder cannot be written (missing permission, a file in the way, a full disk)."""
+
+
+class UsageError(WorkshopError):
+    """The request itself cannot be carried out as asked (e.g. partners from several folders without a
+    vendor profile named); the CLI reports it as wrong usage."""

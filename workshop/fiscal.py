@@ -91,6 +91,20 @@ class FiscalYear:
     def span(self) -> DateRange:
         return DateRange(self.start, self.end)
 
+    def describe(self, name: str) -> str:
+        """The year as a plain-text table: its span, then each quarter and period with its length."""
+        def length(start: date, end: date) -> str:
+            days = (end - start).days + 1
+            return f"{days // 7} weeks" if self.weeks is not None else f"{days} days"
+
+        lines = [f"{name}: FY{self.label}, {self.start} to {self.end}, {length(self.start, self.end)}", ""]
+        for kind, parts in (("quarter", self.quarters), ("period", self.periods)):
+            lines.append(f"  {kind:<8} {'start':<10}  {'end':<10}  length")
+            lines += [f"  {kind[0].upper()}{part.number:<7} {part.start}  {part.end}  {length(part.start, part.end)}"
+                      for part in parts]
+            lines.append("")
+        return "\n".join(lines[:-1])
+
     def to_dict(self) -> dict[str, Any]:
         """The year as plain JSON data: ISO dates, and `weeks` null for a monthly calendar."""
         return {
@@ -142,6 +156,11 @@ class FiscalCalendar:
                 return quarters
             quarters.extend(q for q in year.quarters if q.span.overlaps(span))
             label += 1
+
+
+def next_fiscal_year(calendar: FiscalCalendar, as_of: date) -> int:
+    """The fiscal year after the one `as_of` falls in: the year planning sessions are held for."""
+    return calendar.year_label_of(as_of) + 1
 
 
 def _check_label(label: int) -> None:

@@ -1,36 +1,23 @@
-"""The Plan: one typed, serialisable object holding everything a document shows."""
+"""The Plan: one typed, serialisable object holding everything downstream shows, and
+`plan_partnership`, the one place that runs the compute stages in order."""
 
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
-from functools import lru_cache
-from pathlib import Path
-from typing import Any
+from datetime import date
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .agreements import AgreedCommitment, AgreedPeriod, Agreement, AgreementSignatories, AgreementSignatory
+from .agenda import AgendaItem, Commitment, build_agenda, draft_commitments, planning_session_date
 from .errors import PlanningError
-from .fiscal import FIRST_YEAR, LAST_YEAR, DateRange, public_holidays
+from .facts import Facts, Side, compute_facts, holidays_for
+from .fiscal import FIRST_YEAR, LAST_YEAR, next_fiscal_year
+from .mop import mop_options
+from .mop.scoring import FACTORS, recommend, score_options
 from .profiles import Profile, VendorProfile
-from .rules import (
-    AgendaItem,
-    Commitment,
-    Facts,
-    Finding,
-    LoadedPack,
-    Question,
-    Side,
-    apply_rules,
-    build_agenda,
-    compute_facts,
-    draft_commitments,
-    load_rule_packs,
-    mop_options,
-    recommend,
-    score_options,
-)
+from .rules import Finding, LoadedPack, Question, apply_rules, rule_packs
+from .settings import Settings, settings_for
 
 
 class _Model(BaseModel):
@@ -99,6 +86,51 @@ class MopOption(_Model):
     factors: dict[str, float]
     """Each scoring factor from 0 (bad) to 1 (good)."""
     rationale: str
+    commitments: list[Commitment]
+    """What each side would undertake with this option, dated from its periods."""
+
+
+class FactorInfo(_Model):
+    """A scoring factor as documents label it."""
+
+    key: str
+    name: str
+    heading: str
+    description: str
+
+
+class MemoSignatory(_Model):
+    """A person who signs the memo for one side, and (once signed) when, with their signature image."""
+
+    name: str
+    title: str = ""
+    signed: date | None = None
+    signature_image: str | None = None
+    """The handwritten signature as a `data:image/png;base64,...` URI, printed above the line once signed."""
+
+
+class MemoTerms(_Model):
+    """What the agreement memo prints: the proposed MOP, or what both sides agreed."""
+
+    status: Literal["proposed", "draft", "signed"]
+    """`proposed`: no agreement yet (the recommendation); `draft` or `signed`: the partner's agreement file."""
+    strategy: str
+    title: str
+    rationale: str
+    periods: list[MopPeriod]
+    commitments: list[Commitment]
+    review_cadence: str
+    vendor_signatories: list[MemoSignatory]
+    partner_signatories: list[MemoSignatory]
+
+    @property
+    def signed(self) -> bool:
+        return self.status == "signed"
+
+    @property
+    def agreement_status(self) -> Literal["none", "draft", "signed"]:
+        """`none`, `draft` or `signed`, as the kit index shows it."""
+        return "none" if self.status == "proposed" else self.status
 
 
 class Plan(_Model):
@@ -107,49 +139,53 @@ class Plan(_Model):
     as_of: date
     """The date the plan was made for (the --date option); documents carry it, never today's date."""
     locale: str
-    """Locale for dates and money in documents, from vendor.yaml (e.g. `en_GB`, `de_DE`)."""
+    """Locale for dates and money in documents, from the settings (e.g. `en_GB`, `de_DE`)."""
     fiscal_year: int
     """The vendor fiscal year being planned."""
     vendor: Party
     partner: Party
     review_cadence: str
-    commitments: list[Commitment]
-    """What each side undertakes in the agreement memo, dated from the recommended MOP."""
     facts: Facts
     options: list[MopOption]
     recommended: str
     """Strategy of the recommended option."""
     recommendation: str
     """One sentence saying why the recommended option wins."""
+    factors: list[FactorInfo]
+    """The scoring factors, in the order documents show them."""
     findings: list[Finding]
     """What the session should know, most severe first."""
     questions: list[Question]
     """Questions for the session, in rule order."""
     session_minutes: int
     session: SessionInfo
+    planning_session: date
+    """When to hold the joint planning session for this year (the calendar's event when `session` has no date)."""
     agenda: list[AgendaItem]
     """Timed sections of the session, each with its questions."""
-    agreement: Agreement | None = None
-    """What both sides agreed for this fiscal year (the partner's agreement file), if there is one; the memo prints it."""
+    memo: MemoTerms
+    """What the agreement memo prints: the recommendation, or the agreement once there is one."""
 
     @property
     def recommended_option(self) -> MopOption:
-        return next(o for o in self.options if o.strategy == self.recommended)
+        return self.option(self.recommended)
 
     @property
-    def memo_option(self) -> MopOption:
-        """The MOP the memo shows: the agreed strategy with the agreed periods, else the recommendation."""
-        if self.agreement is None:
-            return self.recommended_option
-        option = next(o for o in self.options if o.strategy == self.agreement.strategy)
-        periods = [MopPeriod(name=p.name, start=p.start, end=p.end) for p in self.agreement.periods]
-        return option.model_copy(update={"periods": periods})
+    def commitments(self) -> list[Commitment]:
+        """What each side undertakes in the memo."""
+        return self.memo.commitments
 
-    def with_agreement(self, agreement: Agreement | None) -> Plan:
-        """This plan carrying `agreement` (which must be for the same fiscal year)."""
-        if agreement is not None and agreement.fiscal_year != self.fiscal_year:
-            raise PlanningError(f"the agreement is for FY{agreement.fiscal_year}, the plan for FY{self.fiscal_year}")
-        return self.model_copy(update={"agreement": agreement})
+    def option(self, strategy: str) -> MopOption:
+        """The option of `strategy`; PlanningError naming the strategies there are."""
+        for option in self.options:
+            if option.strategy == strategy:
+                return option
+        raise PlanningError(f"unknown strategy {strategy!r}; expected one of: "
+                            f"{', '.join(o.strategy for o in self.options)}")
+
+    def with_memo(self, memo: MemoTerms) -> Plan:
+        """This plan with the memo printing `memo` (e.g. an agreement's terms)."""
+        return self.model_copy(update={"memo": memo})
 
     def to_json(self) -> str:
         """The plan as stable, pretty-printed JSON (same plan, same bytes)."""
@@ -163,9 +199,11 @@ def plan_schema() -> dict[str, Any]:
     return schema
 
 
-def default_fiscal_year(vendor: Profile, today: date) -> int:
-    """The vendor's next fiscal year as of `today`: the one planning sessions are held for."""
-    return Side.from_profile(vendor).calendar.year_label_of(today) + 1
+def planned_year(vendor: Profile, settings: Settings) -> int:
+    """The vendor fiscal year a run plans: the settings' year, else the vendor's next after `as_of`."""
+    if settings.fiscal_year is not None:
+        return settings.fiscal_year
+    return next_fiscal_year(Side.from_profile(vendor).calendar, settings.as_of)
 
 
 def _party(profile: Profile) -> Party:
@@ -177,111 +215,85 @@ def _party(profile: Profile) -> Party:
                  notes=profile.notes.strip())
 
 
-def vendor_rule_locations(vendor: VendorProfile) -> list[Path]:
-    """Rule packs named in vendor.yaml, relative to the vendor file."""
-    base = vendor._source.parent if vendor._source else Path.cwd()
-    return [(base / entry) for entry in vendor.rules]
+def proposed_memo(option: MopOption, vendor: Party, partner: Party, review_cadence: str) -> MemoTerms:
+    """The memo for an option nobody has agreed yet: its periods and commitments, blank signature lines."""
+    return MemoTerms(
+        status="proposed", strategy=option.strategy, title=option.title, rationale=option.rationale,
+        periods=option.periods, commitments=option.commitments, review_cadence=review_cadence,
+        vendor_signatories=[MemoSignatory(name=s.name, title=s.title) for s in vendor.signatories],
+        partner_signatories=[MemoSignatory(name=s.name, title=s.title) for s in partner.signatories],
+    )
 
 
-@lru_cache(maxsize=16)
-def _cached_packs(locations: tuple[Path, ...]) -> tuple[LoadedPack, ...]:
-    return tuple(load_rule_packs(locations))
-
-
-def rule_packs_for(vendor: VendorProfile, extra: list[Path] | tuple[Path, ...] = ()) -> list[LoadedPack]:
-    """Built-in packs, then vendor.yaml's `rules`, then `extra` (e.g. --rules DIR); loaded once per process."""
-    locations = tuple(p.resolve() for p in [*vendor_rule_locations(vendor), *extra])
-    return list(_cached_packs(locations))
-
-
-@lru_cache(maxsize=256)
-def _holidays(country: str, subdivision: str | None, span: DateRange) -> tuple[tuple[str, date], ...]:
-    return tuple(public_holidays(country, subdivision, span))
-
-
-def holidays_for(profiles: list[Profile], year: int, span: DateRange) -> dict[str, list[tuple[str, date]]]:
-    """Public holidays of each profile's country (and subdivision) in `span`, keyed by profile id."""
-    wide = DateRange(span.start - timedelta(days=100), span.end + timedelta(days=100))
-    return {p.id: list(_holidays(p.country, p.subdivision, wide)) for p in profiles if p.country}
-
-
-def plan_partnership(vendor: VendorProfile, partner: Profile, *, as_of: date, fiscal_year: int | None = None,
+def plan_partnership(vendor: VendorProfile, partner: Profile, settings: Settings | None = None, *,
+                     as_of: date | None = None, fiscal_year: int | None = None,
                      rule_packs: list[LoadedPack] | None = None,
                      holidays: dict[str, list[tuple[str, date]]] | None = None) -> Plan:
-    """Compute the Plan for one partner and one vendor fiscal year (default: the vendor's next).
+    """Compute the Plan for one partner and one vendor fiscal year.
 
-    `rule_packs` default to the built-in packs plus those named in vendor.yaml.
+    `settings` default to those of the vendor's own file (vendor.yaml), with `as_of` and
+    `fiscal_year` over them; `rule_packs` to the built-in packs plus the settings' rule packs.
     """
-    year = default_fiscal_year(vendor, as_of) if fiscal_year is None else fiscal_year
+    if settings is None:
+        settings = settings_for(vendor, as_of=as_of, fiscal_year=fiscal_year)
+    elif as_of is not None or fiscal_year is not None:
+        settings = settings.replace(**{k: v for k, v in (("as_of", as_of), ("fiscal_year", fiscal_year)) if v})
+    year = planned_year(vendor, settings)
     if not FIRST_YEAR + 2 <= year <= LAST_YEAR - 2:
         raise PlanningError(f"fiscal year {year} is outside the supported range")
-    packs = rule_packs_for(vendor) if rule_packs is None else rule_packs
+    packs = rule_packs if rule_packs is not None else _rule_packs(settings)
+    vendor_span = Side.from_profile(vendor).calendar.year(year).span
     if holidays is None:
-        holidays = holidays_for([vendor, partner], year, Side.from_profile(vendor).calendar.year(year).span)
+        holidays = holidays_for([vendor, partner], vendor_span)
     vendor_side = Side.from_profile(vendor, holidays.get(vendor.id, ()))
     partner_side = Side.from_profile(partner, holidays.get(partner.id, ()))
+
     facts = compute_facts(vendor, partner, year, holidays)
     options = mop_options(vendor_side, partner_side, year)
-    weights = vendor.scoring_weights.model_dump()
+    weights = settings.weights()
     score_options(options, vendor_side, partner_side, year, weights)
     best, reason = recommend(options, weights)
     mop = [
         MopOption(
             strategy=o.strategy, title=o.title, score=o.score, factors=o.factors, rationale=o.rationale,
             periods=[MopPeriod(name=p.name, start=p.start, end=p.end) for p in o.periods],
+            commitments=draft_commitments(facts, [p.end for p in o.periods], vendor_side, partner_side),
         )
         for o in options
     ]
     chosen = next(o for o in mop if o.strategy == best.strategy)
-    runner_up = max((o for o in mop if o is not chosen), key=lambda o: o.score)
+    others = [o for o in mop if o is not chosen]
+    runner_up = max(others, key=lambda o: o.score) if others else chosen
     facts_dict = facts.model_dump()
     context = {
         "facts": facts_dict, "vendor": facts_dict["vendor"], "partner": facts_dict["partner"],
         "recommended": chosen.model_dump(), "runner_up": runner_up.model_dump(), "recommendation": reason,
-        "locale": vendor.locale,
+        "locale": settings.locale,
     }
     findings, questions = apply_rules(packs, context)
+    vendor_party, partner_party = _party(vendor), _party(partner)
     return Plan(
-        as_of=as_of,
-        locale=vendor.locale,
+        as_of=settings.as_of,
+        locale=settings.locale,
         fiscal_year=year,
-        vendor=_party(vendor),
-        partner=_party(partner),
-        review_cadence=vendor.review_cadence,
-        commitments=draft_commitments(facts, [p.end for p in chosen.periods], vendor_side, partner_side),
+        vendor=vendor_party,
+        partner=partner_party,
+        review_cadence=settings.review_cadence,
         facts=facts,
         options=mop,
         recommended=best.strategy,
         recommendation=reason,
+        factors=[FactorInfo(key=f.key, name=f.name, heading=f.heading, description=f.description) for f in FACTORS],
         findings=findings,
         questions=questions,
-        session_minutes=vendor.session_minutes,
+        session_minutes=settings.session_minutes,
         session=SessionInfo(**partner.session.model_dump()),
-        agenda=build_agenda(questions, vendor.session_minutes),
+        planning_session=planning_session_date(vendor.planning.annual_planning_month, vendor_span.start),
+        agenda=build_agenda(questions, settings.session_minutes),
+        memo=proposed_memo(chosen, vendor_party, partner_party, settings.review_cadence),
     )
 
 
-def draft_agreement(plan: Plan, vendor: VendorProfile, partner: Profile, strategy: str | None = None) -> Agreement:
-    """A draft agreement from a plan: the periods of `strategy` (default: the recommended one),
-    commitments dated from them, the review cadence, and both sides' signatories, none signed yet."""
-    strategy = strategy or plan.recommended
-    option = next((o for o in plan.options if o.strategy == strategy), None)
-    if option is None:
-        raise PlanningError(f"unknown strategy {strategy!r}; expected one of: {', '.join(o.strategy for o in plan.options)}")
-    span = DateRange(plan.facts.vendor_year_start, plan.facts.vendor_year_end)
-    holidays = holidays_for([vendor, partner], plan.fiscal_year, span)
-    vendor_side = Side.from_profile(vendor, holidays.get(vendor.id, ()))
-    partner_side = Side.from_profile(partner, holidays.get(partner.id, ()))
-    commitments = draft_commitments(plan.facts, [p.end for p in option.periods], vendor_side, partner_side)
-    return Agreement(
-        fiscal_year=plan.fiscal_year,
-        strategy=option.strategy,
-        periods=[AgreedPeriod(name=p.name, start=p.start, end=p.end) for p in option.periods],
-        commitments=[AgreedCommitment(party=c.party, text=c.text) for c in commitments],
-        review_cadence=plan.review_cadence,
-        signatories=AgreementSignatories(
-            vendor=[AgreementSignatory(name=s.name, title=s.title) for s in plan.vendor.signatories],
-            partner=[AgreementSignatory(name=s.name, title=s.title) for s in plan.partner.signatories],
-        ),
-        status="draft",
-    )
+def _rule_packs(settings: Settings) -> list[LoadedPack]:
+    """Built-in packs, then the settings' (vendor.yaml's `rules`, then --rules); loaded once per process."""
+    return rule_packs(settings.rule_paths)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -15,11 +16,12 @@ from .errors import SigningError
 log = logging.getLogger(__name__)
 
 FIELD_NAME = "VendorSignature"
-# The visible field sits in the space between "For <vendor>" and the first signature line below
-# it (see templates/memo.html and theme.css): from just under that text's baseline, 20 pt high.
-FIELD_TOP_BELOW_BASELINE = 4.0
+# The visible field stands on the vendor's signature line (the line the memo template marks with
+# data-signature="vendor"; the PDF writer reports where it ended up), as wide as the line, 20 pt high.
 FIELD_HEIGHT = 20.0
-COLUMN_GAP = 28.35  # 10 mm between the two signature columns, in points
+
+Box = tuple[int, float, float, float, float]
+"""(page index, x1, y1, x2, y2) in PDF points, as the PDF writer reports a marked line."""
 
 
 class NotSigned(SigningError):
@@ -77,51 +79,45 @@ class MemoSigner:
             raise SigningError(f"{key_file}: pyHanko cannot use this key")
         return cls(key_file=key_file, signer_name=name, _signer=signer)
 
-    def sign(self, pdf: bytes, plan) -> bytes:
-        """Sign a memo PDF of `plan` in the vendor's signature block; returns the signed PDF."""
-        if plan.agreement is None or plan.agreement.status != "signed":
+    @classmethod
+    def load_with_environment(cls, key_file: str | Path, variable: str | None) -> MemoSigner:
+        """`load`, with the passphrase read from the environment variable `variable` (None: no passphrase),
+        so it never appears on a command line where other users could see it."""
+        if variable is None:
+            return cls.load(key_file)
+        if variable not in os.environ:
+            raise SigningError(f"environment variable {variable} is not set; it should hold the passphrase of {key_file}")
+        return cls.load(key_file, os.environ[variable])
+
+    def sign(self, pdf: bytes, plan, line: Box | None) -> bytes:
+        """Sign a memo PDF of `plan` on the vendor's signature `line` (invisibly if None); returns the signed PDF."""
+        if not plan.memo.signed:
             log.warning("%s: signing a DRAFT memo (its agreement is %s)", plan.partner.id,
-                        "not signed yet" if plan.agreement else "missing: see workshop agree")
-        return sign_pdf(pdf, self, anchor=f"For {plan.vendor.name}")
+                        "not signed yet" if plan.memo.status == "draft" else "missing: see workshop agree")
+        return sign_pdf(pdf, self, line=line)
 
 
-def signature_box(pdf: bytes, anchor: str) -> tuple[float, float, float, float] | None:
-    """The box (x1, y1, x2, y2, PDF points, first page) under the text `anchor`, one column wide,
-    or None when the text is not on the first page (e.g. a user template that reworded it)."""
-    from pypdf import PdfReader
-
-    page = PdfReader(io.BytesIO(pdf)).pages[0]
-    width = float(page.mediabox.width)
-    found: list[tuple[float, float]] = []
-
-    def visit(text, cm, tm, font, size):
-        # A long vendor name may wrap, so the first line of the block is enough to recognise it.
-        shown = text.strip()
-        if shown.startswith("For ") and (anchor.startswith(shown) or shown.startswith(anchor)):
-            found.append((tm[4] * cm[0] + tm[5] * cm[2] + cm[4], tm[4] * cm[1] + tm[5] * cm[3] + cm[5]))
-
-    page.extract_text(visitor_text=visit)
-    if not found:
-        return None
-    x, baseline = found[0]
-    column = (width - 2 * x - COLUMN_GAP) / 2  # margins are symmetric; two columns share the text width
-    top = baseline - FIELD_TOP_BELOW_BASELINE
-    return (x, top - FIELD_HEIGHT, x + column, top)
+def field_box(line: Box) -> tuple[int, tuple[float, float, float, float]]:
+    """The page and box of the signature field standing on a signature line."""
+    page, x1, _, x2, top = line
+    return page, (x1, top, x2, top + FIELD_HEIGHT)
 
 
-def sign_pdf(pdf: bytes, signer: MemoSigner, *, anchor: str) -> bytes:
-    """Sign `pdf` (PAdES baseline B-B) in memory, in a visible field under the text `anchor`
-    (invisible if the text is not found); returns the signed PDF."""
+def sign_pdf(pdf: bytes, signer: MemoSigner, *, line: Box | None) -> bytes:
+    """Sign `pdf` (PAdES baseline B-B) in memory, in a visible field standing on `line` (invisible
+    without one, e.g. a custom template that marks no signature line); returns the signed PDF."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
     from pyhanko.stamp import TextStampStyle
 
-    box = signature_box(pdf, anchor)
-    if box is None:
-        log.warning("%r is not on the memo's first page; the signature is invisible", anchor)
+    if line is None:
+        log.warning("the memo marks no vendor signature line (data-signature=\"vendor\"); the signature is invisible")
+        page, box = 0, None
+    else:
+        page, box = field_box(line)
     meta = signers.PdfSignatureMetadata(field_name=FIELD_NAME, subfilter=fields.SigSeedSubFilter.PADES,
                                         reason="Mutual Operating Period Agreement")
-    spec = fields.SigFieldSpec(FIELD_NAME, on_page=0, box=box)
+    spec = fields.SigFieldSpec(FIELD_NAME, on_page=page, box=box)
     style = TextStampStyle(stamp_text="Digitally signed by %(signer)s\n%(ts)s", border_width=0)
     pdf_signer = signers.PdfSigner(meta, signer=signer._signer, new_field_spec=spec, stamp_style=style)
     try:
@@ -150,6 +146,24 @@ class SignatureReport:
     @property
     def ok(self) -> bool:
         return self.intact and self.whole_file and self.trusted
+
+
+def describe(reports: list[SignatureReport], source: str, trusted: int = 0) -> list[tuple[str, bool]]:
+    """What `workshop verify` prints of each signature: (line, whether it reports a problem)."""
+    basis = ("the given certificate" + ("s" if trusted > 1 else "")) if trusted else "the signer's own certificate"
+    lines: list[tuple[str, bool]] = []
+    for report in reports:
+        when = f" on {report.signed_at:%Y-%m-%d %H:%M:%S %Z}" if report.signed_at else ""
+        lines.append((f"{source}: signed by {report.signer}{when}", False))
+        if not report.intact:
+            lines.append(("  MODIFIED: the signed content was changed after signing", True))
+        elif not report.whole_file:
+            lines.append(("  MODIFIED: content was added to the file after signing", True))
+        else:
+            lines.append(("  intact: the document is unchanged since it was signed", False))
+        if report.intact:
+            lines.append((f"  trust: {'trusted' if report.trusted else 'NOT trusted'} by {basis}", not report.trusted))
+    return lines
 
 
 def load_certificates(paths: Iterable[str | Path]):
@@ -203,3 +217,11 @@ def verify_pdf(data: bytes, *, source: str = "the PDF", trust: Iterable[str | Pa
             trusted=bool(status.trusted),
         ))
     return reports
+
+
+def signed_memo(plan, settings, signer: MemoSigner) -> bytes:
+    """The memo PDF of a plan, signed by `signer` on the vendor's signature line."""
+    from .writers import render_outputs
+
+    output = render_outputs(plan, "memo", settings, ["pdf"])["pdf"]
+    return signer.sign(output.data, plan, output.boxes.get("vendor"))

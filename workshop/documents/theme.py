@@ -1,42 +1,25 @@
-"""Documents: the Jinja2 theme search path, one template per document, HTML to PDF (WeasyPrint)
-and HTML to DOCX (python-docx, via workshop.docxwriter)."""
+"""The theme: the template search path (user folders first, then the built-in theme), its Jinja2
+environment, stylesheet, fonts, reference.docx and logo, and the URL fetcher that lets documents
+load only the theme's own files and data: URIs."""
 
 from __future__ import annotations
 
 import base64
-import logging
-import urllib.parse
 from dataclasses import dataclass, field
-from datetime import date
-from functools import cache, cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Iterable
 
 import jinja2
-from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from .errors import RenderError
-from .formatting import jinja_filters
-from .plan import Plan
-from .profiles import VendorProfile
-
-log = logging.getLogger(__name__)
-
-DOCUMENTS = {
-    # name: (template, title, output file stem)
-    "briefing": ("briefing.html", "Briefing pack", "briefing"),
-    "agenda": ("agenda.html", "Joint planning session agenda", "agenda"),
-    "memo": ("memo.html", "Mutual Operating Period Agreement", "memo"),
-}
-FORMATS = ("pdf", "docx")
-PAPER_SIZES = {"a4": ("210mm", "297mm"), "letter": ("8.5in", "11in")}
-PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u", "pdf/ua-1", "pdf/ua-2")
+from ..errors import RenderError
+from ..formatting import jinja_filters
+from ..settings import Settings
 
 
 def builtin_theme_dir() -> Path:
     """The built-in theme: inside the package when installed from a wheel, at the top of a checkout otherwise."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the package
     for candidate in (here / "templates", here.parent / "templates"):
         if (candidate / "base.html").is_file():
             return candidate
@@ -63,7 +46,7 @@ class _FolderLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
-@dataclass
+@dataclass(eq=False)
 class Theme:
     """The template search path (user folders first, then the built-in theme) and what it provides.
 
@@ -183,110 +166,13 @@ def _file_url_path(url: str) -> Path | None:
     return Path(url2pathname(parts.path)).resolve()
 
 
-def theme_for(vendor: VendorProfile, template_dirs: Iterable[Path] = (), *, pdf_variant: str | None = None) -> Theme:
-    """The theme a vendor's documents use: --templates folders, then vendor.yaml's `templates`,
-    then the built-in theme; the logo from vendor.yaml. Paths in vendor.yaml are relative to it."""
-    base = vendor._source.parent if vendor._source else Path.cwd()
-    folders = [Path(p) for p in template_dirs] + [base / p for p in vendor.templates]
-    return Theme(folders, logo=(base / vendor.logo) if vendor.logo else None, pdf_variant=pdf_variant)
+def theme_for(settings: Settings) -> Theme:
+    """The theme of a run: its template folders (--templates, then vendor.yaml's), then the built-in
+    theme; its logo; its PDF variant. One per process for each such combination, as building one is
+    the expensive part of rendering."""
+    return _theme(settings.template_dirs, settings.logo, settings.pdf_variant)
 
 
-def render_html(plan: Plan, document: str, theme: Theme) -> str:
-    """Render one document of a Plan to HTML with its template."""
-    template_name, title, _ = DOCUMENTS[document]
-    extra = {}
-    if document == "briefing":
-        from .chart import year_chart_data_uri
-
-        extra["chart"] = year_chart_data_uri(plan)
-    try:
-        # Handwritten signatures travel as data: URIs, like the logo: documents never read files.
-        extra["signature_images"] = plan.agreement.signature_data_uris() if plan.agreement else {}
-    except ValueError as exc:
-        raise RenderError(f"signature image: {exc}") from None
-    try:
-        template = theme.environment.get_template(template_name)
-        return template.render(plan=plan, document_title=title, lang=plan.locale.replace("_", "-"),
-                               locale=plan.locale, logo=theme.logo_data_uri, **extra)
-    except jinja2.TemplateSyntaxError as exc:
-        raise RenderError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}") from None
-    except SecurityError as exc:
-        # A user template reached for Python internals (__class__, __globals__, ...): say which
-        # file did it, so the operator knows whose template to distrust.
-        where = _template_frame(exc, template_name)
-        raise RenderError(f"{where}: blocked by the template sandbox: {exc}") from None
-    except jinja2.TemplateError as exc:
-        raise RenderError(f"{_template_frame(exc, template_name)}: {exc}") from None
-
-
-def _template_frame(exc: BaseException, fallback: str) -> str:
-    """`file:line` of the innermost template frame of a rendering error, else `fallback`.
-
-    Jinja2 rewrites a rendering error's traceback so that template code appears as frames of the
-    template file itself (marked by `__jinja_exception__` in their globals); with `extends` and
-    `include` the innermost one is the file whose code failed, not the document's template.
-    """
-    where = fallback
-    tb = exc.__traceback__
-    while tb is not None:
-        if "__jinja_exception__" in tb.tb_frame.f_globals:
-            where = f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}"
-        tb = tb.tb_next
-    return where
-
-
-@cache
-def _page_css(paper: str):
-    """The page size as a stylesheet, parsed once per process for each paper size."""
-    from weasyprint import CSS
-
-    width, height = PAPER_SIZES[paper]
-    return CSS(string=f"@page {{ size: {width} {height}; }}")
-
-
-def html_to_pdf(html: str, theme: Theme, *, paper: str = "a4") -> bytes:
-    """Lay out HTML with the theme's stylesheet and return the PDF bytes."""
-    from weasyprint import HTML
-
-    base = str(theme.search_path[-1]) + "/"
-    document = HTML(string=html, base_url=base, url_fetcher=theme.url_fetcher)
-    options = {"pdf_variant": theme.pdf_variant} if theme.pdf_variant else {}
-    return document.write_pdf(stylesheets=[theme.stylesheet, _page_css(paper)], font_config=theme.font_config,
-                              **options)
-
-
-def count_pdf_pages(html: str, theme: Theme, *, paper: str = "a4") -> int:
-    """Pages the HTML lays out to, without writing a PDF."""
-    from weasyprint import HTML
-
-    document = HTML(string=html, base_url=str(theme.search_path[-1]) + "/", url_fetcher=theme.url_fetcher)
-    return len(document.render(stylesheets=[theme.stylesheet, _page_css(paper)], font_config=theme.font_config).pages)
-
-
-def render_document(plan: Plan, document: str, theme: Theme, *, formats: Iterable[str] = FORMATS,
-                    paper: str = "a4") -> dict[str, bytes]:
-    """Render one document of a Plan in each of `formats`; returns {format: bytes}."""
-    from .docxwriter import html_to_docx
-
-    html = render_html(plan, document, theme)
-    rendered: dict[str, bytes] = {}
-    for fmt in formats:
-        if fmt == "pdf":
-            rendered["pdf"] = html_to_pdf(html, theme, paper=paper)
-        elif fmt == "docx":
-            rendered["docx"] = html_to_docx(html, theme.reference_docx, paper=paper, created=plan.as_of)
-        elif fmt == "html":
-            rendered["html"] = html.encode("utf-8")
-        else:
-            raise RenderError(f"unknown format {fmt!r}; expected one of: {', '.join(FORMATS)}")
-    # The standard library memoizes the last 128 URLs it splits, and WeasyPrint splits every image
-    # URL: our charts and signatures are data: URIs of 20-60 KB, so a batch's workers would carry
-    # megabytes of old charts. Forget them once a document is done.
-    urllib.parse.clear_cache()
-    return rendered
-
-
-def render_memo(plan: Plan, theme: Theme | None = None, *, formats: Iterable[str] = FORMATS,
-                paper: str = "a4") -> dict[str, bytes]:
-    """The agreement memo of a Plan as {format: bytes}."""
-    return render_document(plan, "memo", theme or Theme(), formats=formats, paper=paper)
+@lru_cache(maxsize=8)
+def _theme(template_dirs: tuple[Path, ...], logo: Path | None, pdf_variant: str | None) -> Theme:
+    return Theme(list(template_dirs), logo=logo, pdf_variant=pdf_variant)

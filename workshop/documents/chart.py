@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .plan import Plan
+from ..plan import Plan
 
 SCALE = 2  # drawn at twice the size it is shown, so it stays sharp in print
 WIDTH = 1740

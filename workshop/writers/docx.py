@@ -1,4 +1,4 @@
-"""HTML to DOCX: walks a rendered document and maps each element to a named style of reference.docx.
+"""Word (DOCX): walks a rendered document and maps each element to a named style of reference.docx.
 
 The vocabulary is deliberately small (the templates' elements, nothing more); anything else is a
 RenderError at render time, so a template can never say something the Word file silently drops.
@@ -21,7 +21,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from docx.table import _Cell
 
-from .errors import RenderError
+from ..errors import RenderError
+from . import DocumentWriter, Output, RenderJob
 
 HEADING_STYLES = {"h1": "Title", "h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3"}
 PARAGRAPH_CLASS_STYLES = {
@@ -313,3 +314,10 @@ def html_to_docx(html: str, reference: Path, *, paper: str = "a4", created: date
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def render(html: str, job: RenderJob) -> Output:
+    return Output(html_to_docx(html, job.theme.reference_docx, paper=job.settings.paper, created=job.plan.as_of))
+
+
+WRITER = DocumentWriter("docx", "Word", render)

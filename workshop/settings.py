@@ -1,0 +1,164 @@
+"""Settings: the tool's options for one run, merged once (command line over vendor.yaml over
+defaults) with every path resolved, and handed to every stage that needs them."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .errors import Problem, ProfileError
+from .formatting import DEFAULT_LOCALE, parse_locale
+from .profiles import SETTINGS_KEYS, VendorProfile
+from .readers import read_source
+from .readers.models import validate_source
+from .workspace import load_vendor
+
+DEFAULT_FORMATS = ("pdf", "docx")
+DEFAULT_REVIEW_CADENCE = "Monthly pipeline review; joint business review at the end of each MOP period"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class ScoringWeights(_Model):
+    """Relative weights of the MOP scoring factors (any non-negative numbers; they are normalised)."""
+
+    urgency_overlap: float = Field(default=0.4, ge=0)
+    """Period ends that fall where both sides push to close."""
+    planning_alignment: float = Field(default=0.25, ge=0)
+    """Each side's new fiscal year gets a joint kick-off."""
+    collisions: float = Field(default=0.2, ge=0)
+    """Period ends clear of holidays, blackouts and absences."""
+    complexity: float = Field(default=0.15, ge=0)
+    """Fewer new dates for both teams to track."""
+
+
+class VendorSettings(_Model):
+    """The tool's settings as vendor.yaml may give them (every key optional; paths relative to vendor.yaml)."""
+
+    paper: Literal["a4", "letter"] = "a4"
+    """Paper size of PDF documents."""
+    review_cadence: str = DEFAULT_REVIEW_CADENCE
+    """How often both sides review progress against the agreement, as printed in the memo."""
+    locale: str = DEFAULT_LOCALE
+    """Locale for dates, months and money in documents, e.g. `en_GB`, `en_US`, `de_DE`, `ja_JP`."""
+    logo: str | None = None
+    """Logo image (PNG, JPEG or SVG) for the running header, relative to this file."""
+    templates: list[str] = []
+    """Template folders searched before the built-in theme, relative to this file (like --templates)."""
+    session_minutes: int = Field(default=90, ge=30, le=480)
+    """Length of the joint planning session; the agenda's sections share it."""
+    scoring_weights: ScoringWeights = ScoringWeights()
+    """How much each factor counts when MOP options are scored."""
+    rules: list[str] = []
+    """Extra rule packs (YAML files or folders of them), relative to this file, used besides the built-in ones."""
+
+    @field_validator("locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        parse_locale(value)
+        return value
+
+
+assert tuple(VendorSettings.model_fields) == SETTINGS_KEYS, "profiles.SETTINGS_KEYS names VendorSettings' fields"
+
+
+class Settings(BaseModel):
+    """Everything besides the profiles that decides what a run computes and writes.
+
+    Built once per run by `load_settings`; every path is absolute. Part of every kit's fingerprint.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    as_of: date
+    """The date plans are made on (--date); documents carry it, never the clock's."""
+    fiscal_year: int | None = None
+    """The vendor fiscal year to plan (--year); None: the vendor's next after `as_of`."""
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    """Document formats to write (--format)."""
+    paper: Literal["a4", "letter"] = "a4"
+    locale: str = DEFAULT_LOCALE
+    template_dirs: tuple[Path, ...] = ()
+    """Template folders searched before the built-in theme: --templates first, then vendor.yaml's."""
+    logo: Path | None = None
+    rule_paths: tuple[Path, ...] = ()
+    """Rule packs used besides the built-in ones: vendor.yaml's `rules`, then --rules."""
+    scoring_weights: ScoringWeights = ScoringWeights()
+    session_minutes: int = 90
+    review_cadence: str = DEFAULT_REVIEW_CADENCE
+    pdf_variant: str | None = None
+    """A WeasyPrint PDF variant such as `pdf/a-3b` (--pdf-variant); None: plain PDF."""
+    vendor_file: Path | None = None
+    """The vendor profile these settings were read from, if any."""
+
+    def weights(self) -> dict[str, float]:
+        """The scoring weights as {factor: weight}."""
+        return self.scoring_weights.model_dump()
+
+    def replace(self, **changes: Any) -> Settings:
+        """These settings with some options changed (validated like the originals)."""
+        return Settings.model_validate({**self.model_dump(), **changes})
+
+
+def read_vendor_settings(vendor_file: str | Path) -> VendorSettings:
+    """The settings part of vendor.yaml; ProfileError names file, line and field of every problem."""
+    source = read_source(Path(vendor_file).absolute())
+    others = frozenset(source.data) - frozenset(SETTINGS_KEYS) if isinstance(source.data, dict) else frozenset()
+    return validate_source(source, VendorSettings, ignore=others, what="a vendor profile")
+
+
+def load_settings(vendor_file: str | Path | None = None, *, as_of: date | None = None,
+                  fiscal_year: int | None = None, formats: tuple[str, ...] | list[str] | None = None,
+                  paper: str | None = None, locale: str | None = None, templates: tuple | list = (),
+                  rules: tuple | list = (), pdf_variant: str | None = None) -> Settings:
+    """The settings of a run: each option given here (the command line), else vendor.yaml's, else the default.
+
+    `as_of` defaults to today. Folders and files given here are relative to the working folder;
+    those in vendor.yaml to vendor.yaml's own folder.
+    """
+    stored = read_vendor_settings(vendor_file) if vendor_file is not None else VendorSettings()
+    base = Path(vendor_file).absolute().parent if vendor_file is not None else Path.cwd()
+    return Settings(
+        as_of=as_of or date.today(),
+        fiscal_year=fiscal_year,
+        formats=tuple(formats) if formats else DEFAULT_FORMATS,
+        paper=paper or stored.paper,
+        locale=locale or stored.locale,
+        template_dirs=tuple(Path(p).absolute() for p in templates) + tuple(base / p for p in stored.templates),
+        logo=(base / stored.logo) if stored.logo else None,
+        rule_paths=tuple(base / p for p in stored.rules) + tuple(Path(p).absolute() for p in rules),
+        scoring_weights=stored.scoring_weights,
+        session_minutes=stored.session_minutes,
+        review_cadence=stored.review_cadence,
+        pdf_variant=pdf_variant,
+        vendor_file=Path(vendor_file).absolute() if vendor_file is not None else None,
+    )
+
+
+def settings_for(vendor: VendorProfile, **options: Any) -> Settings:
+    """The settings of a vendor loaded from a file (vendor.yaml's settings with `options` over them);
+    defaults with `options` for a vendor built in code."""
+    return load_settings(vendor._source, **options)
+
+
+def check_vendor_file(path: str | Path) -> list[Problem]:
+    """Every problem in vendor.yaml, company facts and settings alike, in line order."""
+    problems: list[Problem] = []
+    for load in (load_vendor, read_vendor_settings):
+        try:
+            load(path)
+        except ProfileError as exc:
+            problems += [p for p in exc.problems if p not in problems]
+    return sorted(problems, key=lambda p: (p.line or 0, p.field))
+
+
+def vendor_schema() -> dict[str, Any]:
+    """The JSON Schema of vendor.yaml: the company facts of a profile and the tool's settings."""
+    doc = "The vendor's own profile (vendor.yaml): the company's facts, as in a partner profile, and the tool's settings."
+    merged = type("VendorFile", (VendorSettings, VendorProfile), {"__doc__": doc})
+    return merged.model_json_schema()
