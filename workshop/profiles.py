@@ -90,6 +90,14 @@ FiscalCalendarSpec = Annotated[Union[MonthlyCalendarSpec, WeeklyCalendarSpec], F
 CALENDAR_TYPES = ("monthly", "weekly")
 
 
+SECTORS = ("public-sector", "education", "healthcare", "retail", "financial-services", "manufacturing",
+           "technology", "telecommunications", "energy-utilities", "professional-services", "other")
+Sector = Literal["public-sector", "education", "healthcare", "retail", "financial-services", "manufacturing",
+                 "technology", "telecommunications", "energy-utilities", "professional-services", "other"]
+BUSINESS_MODELS = ("reseller", "distributor", "integrator", "msp", "isv", "consultancy", "other")
+BusinessModel = Literal["reseller", "distributor", "integrator", "msp", "isv", "consultancy", "other"]
+
+
 class Planning(_Model):
     """When this company plans its fiscal year."""
 
@@ -168,6 +176,8 @@ class Deal(_Model):
     """ISO 4217 currency code."""
     expected_close: date
     """Date the deal is expected to close (ISO date)."""
+    owner: str | None = None
+    """Who on this side owns the deal: the `name` of one of the profile's contacts."""
 
 
 Day = date  # a field called `date` would shadow the type inside the class body
@@ -205,6 +215,12 @@ class Profile(_Model):
     """Preferred language for the session, e.g. `en`, `de`, `ja`."""
     tier: str | None = None
     """Partner programme tier, e.g. `Gold`."""
+    crm_id: str | None = None
+    """The account's id in your CRM (a Salesforce Account ID, a HubSpot company ID); `workshop import` matches on it."""
+    sector: Sector | None = None
+    """The market the company mainly sells to; rules about e.g. public-sector year-end budgets apply only to that sector."""
+    business_model: BusinessModel | None = None
+    """How the company sells: `reseller`, `distributor`, `integrator`, `msp`, `isv`, `consultancy` or `other`."""
     planning: Planning = Planning()
     """When annual planning happens."""
     urgency_window_weeks: int = Field(default=2, ge=0, le=13)
