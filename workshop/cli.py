@@ -387,7 +387,7 @@ def agree(partner: str, profiles_dir: Path, vendor_file: Path | None, as_of: dat
     settings = _settings(vendor_file, as_of, fiscal_year, rule_dirs)
     profile = workshop.load_profile(partner_file)
     result = workshop.plan_partnership(workshop.load_vendor(vendor_file), profile, settings)
-    path = workshop.write_agreement(workshop.agreement_path(partner_file, profile.id),
+    path = workshop.write_agreement(workshop.agreement_path(partner_file, profile.id, result.fiscal_year),
                                     workshop.draft_agreement(result, strategy), force=force)
     click.echo(str(path))
 

@@ -82,12 +82,15 @@ def find_vendor_file(folder: str | Path) -> Path:
     return found[0]
 
 
-def agreement_path(partner_file: str | Path, partner_id: str | None = None) -> Path:
-    """The agreement file that belongs to a partner profile: `<partner-id>.agreement.yaml` beside it.
+def agreement_path(partner_file: str | Path, partner_id: str | None = None, fiscal_year: int | None = None) -> Path:
+    """The agreement file of a partner for a vendor fiscal year: `<partner-id>.FY2028.agreement.yaml`
+    beside its profile (one per year, so agreeing next year's MOP keeps this year's); without a
+    year, the single `<partner-id>.agreement.yaml` that earlier versions wrote.
 
     The id defaults to the profile's file name, as a profile's own id does."""
     partner_file = Path(partner_file)
-    return partner_file.parent / f"{partner_id or partner_file.stem.lower()}{AGREEMENT_SUFFIX}.yaml"
+    year = f".FY{fiscal_year}" if fiscal_year is not None else ""
+    return partner_file.parent / f"{partner_id or partner_file.stem.lower()}{year}{AGREEMENT_SUFFIX}.yaml"
 
 
 def resolve_partner(partner: str, profiles_dir: str | Path) -> Path:
