@@ -355,7 +355,20 @@ def test_import_closed_deal_leaves_the_profile_and_a_hand_added_deal_stays(folde
     deals = [d.name for d in workshop.load_profile(path).deals]
     assert deals == ["Stadt Kiel – Workplace, phase 2", "Hafen Kiel (not in CRM yet)"]
     [change] = [c for p in report.partners for c in p.changes]
-    assert str(change) == "deals[Land SH Backup renewal]: removed (no longer open in the CRM)"
+    assert str(change) == "deals[Land SH Backup renewal]: removed (closed in the CRM)"
+
+
+def test_import_deal_missing_from_a_filtered_export_is_kept_and_named(folder, salesforce, tmp_path):
+    workshop.import_partners(salesforce, folder)
+    write_csv(tmp_path / "opportunities.csv", [row for row in SF_OPPORTUNITIES if "Backup" not in row[2]])
+    report = workshop.import_partners(salesforce, folder)
+    path = folder / "nordlicht-systems-gmbh.yaml"
+    assert [d.name for d in workshop.load_profile(path).deals] == [
+        "Stadt Kiel – Workplace, phase 2", "Land SH Backup renewal"]
+    [nordlicht] = [p for p in report.partners if p.path == path]
+    assert nordlicht.action == "unchanged"
+    assert nordlicht.notes == ["deals[Land SH Backup renewal]: crm_id 0065g00000OP2 is not in the deals export; "
+                               "kept as it is"]
 
 
 def test_import_never_overwrites_a_file_made_for_another_account(folder, salesforce):
@@ -510,3 +523,13 @@ def test_import_readme_mapping_example_is_valid(tmp_path):
     mapping.write_text(example[:example.index("```")], encoding="utf-8")
     loaded = workshop.crm.load_mapping(mapping)
     assert loaded.base == "salesforce" and loaded.accounts.columns["Geschäftsjahr"] == "fiscal_calendar"
+
+
+def test_import_deals_only_export_removes_a_deal_that_closed(folder, salesforce, tmp_path):
+    workshop.import_partners(salesforce, folder)
+    opportunities = [row[:] for row in SF_OPPORTUNITIES if row[0] != "0015g00000NRDLT"]
+    opportunities[1][6] = "Closed Lost"  # Meridian's only open deal
+    report = workshop.import_partners([write_csv(tmp_path / "opportunities.csv", opportunities)], folder)
+    assert report.ok
+    assert workshop.load_profile(folder / "meridian-data-inc.yaml").deals == []
+    assert len(workshop.load_profile(folder / "nordlicht-systems-gmbh.yaml").deals) == 2

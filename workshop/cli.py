@@ -408,14 +408,15 @@ def import_(files: tuple[Path, ...], source: str | None, mapping_file: Path | No
             check: bool) -> None:
     """Write or update partner profiles from CRM or spreadsheet exports.
 
-    FILES are exports of accounts (companies), contacts and open opportunities (deals) as CSV
+    FILES are exports of accounts (companies), contacts and opportunities (deals) as CSV
     (comma, semicolon or tab separated, as Excel writes it) or Excel .xlsx (every sheet is read);
     which is which is told by their columns. Rows are joined by the CRM's account id, and each
     account's profile is found by its `crm_id` (a new one is named after the account).
 
     Fields the export fills are updated; everything else in a profile stays as it is: blackouts,
-    absences, notes, the session, a weekly calendar, comments and key order. Deals the CRM no
-    longer lists as open are removed. A partner missing from the export is named, never deleted.
+    absences, notes, the session, a weekly calendar, comments and key order. A deal the export
+    lists as closed (won or lost) leaves the profile; a partner, contact or deal missing from the
+    export is named, never deleted.
     A bad row is reported with its file, row and column and the others are imported.
 
     Exits 0 when every row was imported, 1 when any failed.
@@ -431,9 +432,10 @@ def import_(files: tuple[Path, ...], source: str | None, mapping_file: Path | No
         raise click.UsageError("pass --source or --map, not both (a mapping file can start from a built-in "
                                "source with `base: salesforce`)")
     report = workshop.import_partners(list(files), profiles_dir, mapping=mapping_file, source=source, check=check)
-    click.echo(f"{report.source} export: " + "; ".join(
-        f"{t.label}: {t.rows} {t.kind}" + (f" ({t.skipped} closed, left out)" if t.skipped else "")
-        for t in report.tables), err=True)
+    if report.tables:
+        click.echo(f"{report.source} export: " + "; ".join(
+            f"{t.label}: {t.rows} {t.kind}" + (f" ({t.skipped} closed, left out)" if t.skipped else "")
+            for t in report.tables), err=True)
     verbs = {"create": "would create" if check else "created", "update": "would update" if check else "updated"}
     for partner in report.partners:
         if partner.action != "unchanged":

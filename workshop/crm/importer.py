@@ -107,17 +107,22 @@ def import_partners(files: list[str | Path], profiles_dir: str | Path, *, mappin
     report = ImportReport(source=spec.name if spec else "", check=check)
     tables = _read_files([Path(f) for f in files], report)
     if spec is None:
+        if not tables:
+            return report  # every file failed to read; its problems say why
         spec = _detect_source(tables)
         report.source = spec.name
     read = _read_rows(tables, spec, report)
     accounts, contacts, deals = (_unique(read, kind, report) for kind in ("accounts", "contacts", "deals"))
     failed = {kind: set().union(*(r.failed_ids for r in read if r.kind == kind)) for kind in SINGULAR}
+    closed = set().union(*(r.skipped_ids for r in read if r.kind == "deals"))
     profiles_dir = Path(profiles_dir)
     linked, unlinked = _existing_profiles(profiles_dir, report)
     kinds = {r.kind for r in read}
     taken = {VENDOR_STEM} | ({p.stem.lower() for p in profiles_dir.iterdir()} if profiles_dir.is_dir() else set())
     writes: list[tuple[Path, bytes]] = []
-    for crm_id in dict.fromkeys([*accounts, *(r.account for r in contacts), *(r.account for r in deals)]):
+    with_closed_deals = [a for r in read for a in sorted(r.skipped_accounts)]
+    for crm_id in dict.fromkeys([*accounts, *(r.account for r in contacts), *(r.account for r in deals),
+                                 *with_closed_deals]):
         account = accounts.get(crm_id)
         own_contacts = [r for r in contacts if r.account == crm_id]
         own_deals = [r for r in deals if r.account == crm_id]
@@ -136,7 +141,8 @@ def import_partners(files: list[str | Path], profiles_dir: str | Path, *, mappin
                 continue
             path = profiles_dir / f"{_new_id(account.values['name'], crm_id, taken)}.yaml"
             taken.add(path.stem)
-        written = _update(path, account, own_contacts, own_deals, kinds, failed["deals"], report)
+        written = _update(path, account, own_contacts, own_deals, kinds, closed, failed["contacts"] | failed["deals"],
+                          report)
         if written:
             writes.append(written)
     if "accounts" in kinds:
@@ -273,7 +279,7 @@ def _existing_profiles(folder: Path, report: ImportReport) -> tuple[dict[str, Pa
 
 
 def _update(path: Path, account: Record | None, contacts: list[Record], deals: list[Record], kinds: set[str],
-            failed_deals: set[str], report: ImportReport) -> tuple[Path, bytes] | None:
+            closed: set[str], failed: set[str], report: ImportReport) -> tuple[Path, bytes] | None:
     """Update (or make) one profile in memory and check it; what to write, or None."""
     if path.exists() and path.suffix.lower() not in yaml_reader.SUFFIXES:
         report.problems.append(Problem(path, "only YAML profiles can be updated by an import; convert it to "
@@ -291,8 +297,7 @@ def _update(path: Path, account: Record | None, contacts: list[Record], deals: l
     if not isinstance(document.data, dict):
         report.problems.append(Problem(path, "cannot update: the file is not a mapping of fields"))
         return None
-    update = update_profile(document, account, contacts, deals, all_deals="deals" in kinds,
-                            all_contacts="contacts" in kinds, keep_ids=failed_deals)
+    update = update_profile(document, account, contacts, deals, listed=kinds, closed=closed, failed=failed)
     name = account.values["name"] if account else str(document.data.get("name", path.stem))
     action = "create" if original is None else "update" if update.changes else "unchanged"
     report.partners.append(PartnerImport(path, name, action, update.changes, update.notes))

@@ -103,12 +103,13 @@ def _sequence_offset(text: str) -> int:
 
 
 def update_profile(document: ProfileDocument, account: Record | None, contacts: list[Record], deals: list[Record],
-                   *, all_deals: bool, all_contacts: bool, keep_ids: set[str]) -> Update:
+                   *, listed: set[str], closed: set[str], failed: set[str]) -> Update:
     """Write what the CRM says into `document`; only the fields the export filled are touched.
 
-    With `all_deals` (the import read a deals export), deals with a CRM id the export no longer lists
-    as open are removed, unless their row failed (`keep_ids`); with `all_contacts` such contacts are
-    named in a note and kept (they may hold absences typed by hand)."""
+    `listed` are the kinds of export read: a contact or deal of the profile with a CRM id that such an
+    export does not list is named in a note and kept (the export may be filtered). A deal whose CRM
+    id is in `closed` (rows the export lists as closed won or lost) leaves the profile. Items whose
+    row failed (`failed`) are left as they are without a note: the failure is reported."""
     update, doc = Update(), document.data
     if account is not None:
         for name in ACCOUNT_PROFILE_FIELDS:
@@ -117,9 +118,8 @@ def update_profile(document: ProfileDocument, account: Record | None, contacts: 
                     update.origins[name] = (account, name)
         _update_calendar(document, account, update)
     for kind, records in (("contacts", contacts), ("deals", deals)):
-        if records or (all_deals if kind == "deals" else all_contacts) and doc.get(kind):
-            _update_items(doc, kind, records, update, remove=kind == "deals" and all_deals, keep_ids=keep_ids,
-                          note=kind == "contacts" and all_contacts)
+        if records or (kind in listed and doc.get(kind)):
+            _update_items(doc, kind, records, update, listed=kind in listed, closed=closed, failed=failed)
     return update
 
 
@@ -157,8 +157,8 @@ def _describe_calendar(spec: dict[str, Any]) -> str:
     return f"a {spec['type']} calendar"
 
 
-def _update_items(doc: CommentedMap, kind: str, records: list[Record], update: Update, *, remove: bool,
-                  keep_ids: set[str], note: bool) -> None:
+def _update_items(doc: CommentedMap, kind: str, records: list[Record], update: Update, *, listed: bool,
+                  closed: set[str], failed: set[str]) -> None:
     items = doc.get(kind)
     if not isinstance(items, list):
         items = CommentedSeq()
@@ -179,14 +179,14 @@ def _update_items(doc: CommentedMap, kind: str, records: list[Record], update: U
     for at in sorted(set(range(len(items))) - matched, reverse=True):
         item = items[at]
         crm_id = str(item.get("crm_id") or "") if isinstance(item, dict) else ""
-        if not crm_id or crm_id in keep_ids:
+        if not crm_id or crm_id in failed:
             continue
         label = f"{kind}[{item.get('name', crm_id)}]"
-        if remove:
+        if kind == "deals" and crm_id in closed:
             del items[at]
-            update.changes.append(Change(label, "no longer open in the CRM", None))
-        elif note:
-            update.notes.append(f"{label}: not in the CRM's export any more; kept (delete it by hand if they left)")
+            update.changes.append(Change(label, "closed in the CRM", None))
+        elif listed:
+            update.notes.append(f"{label}: crm_id {crm_id} is not in the {kind} export; kept as it is")
     flow = bool(items) and isinstance(items[-1], CommentedMap) and items[-1].fa.flow_style()
     if not items and kind == "deals":
         flow = True  # one line per deal, as the examples write them
@@ -271,4 +271,4 @@ def _show(value: Any) -> str:
         return "{" + ", ".join(f"{k}: {_show(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list):
         return f"{len(value)} items"
-    return str(_yaml_value(value))
+    return str(_yaml_value(value)).replace("\n", "\\n")  # one change, one line

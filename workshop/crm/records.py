@@ -56,6 +56,10 @@ class TableRecords:
     problems: list[Problem] = field(default_factory=list)
     skipped: int = 0
     """Rows left out by the mapping's `skip` values (closed deals)."""
+    skipped_ids: set[str] = field(default_factory=set)
+    """CRM ids of the rows left out: a deal the export says is closed leaves the profile."""
+    skipped_accounts: set[str] = field(default_factory=set)
+    """The accounts of the rows left out, whose profiles may hold those deals."""
     failed_ids: set[str] = field(default_factory=set)
     """CRM ids of the rows that failed: what they name is neither updated nor removed."""
 
@@ -69,6 +73,9 @@ def read_records(table: Table, kind: str, mapping: Mapping) -> TableRecords:
     for row in table.rows:
         if spec.skips(row.cells):
             result.skipped += 1
+            for name, found in (("crm_id", result.skipped_ids), ("account", result.skipped_accounts)):
+                if name in used and row.cells.get(used[name]) is not None:
+                    found.add(parsers[name](row.cells[used[name]]))
             continue
         values, columns, problems = {}, {}, []
         for name, column in used.items():
