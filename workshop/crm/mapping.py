@@ -227,5 +227,6 @@ def _overlay(base: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
     """`own` over `base`, merging mappings key by key (a kind's columns add to the base's)."""
     merged = dict(base)
     for key, value in own.items():
-        merged[key] = _overlay(base[key], value) if isinstance(value, dict) and isinstance(base.get(key), dict) else value
+        both = isinstance(value, dict) and isinstance(base.get(key), dict)
+        merged[key] = _overlay(base[key], value) if both else value
     return merged

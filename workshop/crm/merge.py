@@ -141,8 +141,9 @@ def _update_calendar(document: ProfileDocument, account: Record, update: Update)
     if kind != given["type"]:
         # A 52/53-week calendar is typed by hand from the partner's published calendar; a CRM picklist
         # of months cannot describe it, so the CRM loses and the user decides.
+        column = account.columns["fiscal_calendar"]
         update.notes.append(f"fiscal_calendar: kept as it is ({kind or 'not a calendar'}); the CRM says "
-                            f"{_describe_calendar(given)} ({account.where}, column \"{account.columns['fiscal_calendar']}\")")
+                            f"{_describe_calendar(given)} ({account.where}, column \"{column}\")")
         return
     for key, value in given.items():
         if key == "type" and "type" not in existing:

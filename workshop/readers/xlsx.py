@@ -24,7 +24,8 @@ def read_tables(path: Path, data: bytes) -> list[Table]:
         raise ProfileError([Problem(path, f"cannot read as an Excel workbook: {exc}")]) from None
     try:
         if len(workbook.worksheets) > MAX_SHEETS:
-            raise ProfileError([Problem(path, f"too many sheets ({len(workbook.worksheets)}; the limit is {MAX_SHEETS})")])
+            raise ProfileError([Problem(path, f"too many sheets ({len(workbook.worksheets)}; the limit is "
+                                              f"{MAX_SHEETS})")])
         tables = []
         for sheet in workbook.worksheets:
             sheet.reset_dimensions()  # some writers record a wrong used range; read what is there
