@@ -176,6 +176,8 @@ class Contact(_Model):
     """Whether this person signs the agreement memo for their side."""
     away: list[Absence] = []
     """Known absences (holidays, leave) as date ranges."""
+    crm_id: str | None = None
+    """The contact's id in your CRM (a Salesforce Contact ID, a HubSpot record ID); `workshop import` matches on it."""
 
 
 class Deal(_Model):
@@ -191,6 +193,8 @@ class Deal(_Model):
     """Date the deal is expected to close (ISO date)."""
     owner: str | None = None
     """Who owns the deal: the `name` of a contact of the partner or of the vendor (a CRM's deal owner is often the vendor's rep); a deal is at risk when its owner is away in its closing window."""
+    crm_id: str | None = None
+    """The opportunity's id in your CRM (a Salesforce Opportunity ID, a HubSpot deal's record ID); `workshop import` matches on it, and removes the deal once the CRM no longer lists it as open."""
 
 
 Day = date  # a field called `date` would shadow the type inside the class body
