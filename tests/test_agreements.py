@@ -241,8 +241,8 @@ def test_memo_renders_from_a_draft_agreement(profiles, invoke, tmp_path):
     out = tmp_path / "out"
     result = invoke("memo", "sakura", "--profiles", profiles, "--date", AS_OF.isoformat(), "--out", out)
     assert result.exit_code == 0, result.output
-    pdf = (out / "FY2028" / "sakura" / "memo.pdf").read_bytes()
-    docx = (out / "FY2028" / "sakura" / "memo.docx").read_bytes()
+    pdf = (out / "FY2028" / "sakura" / "sakura-FY2028-memo.pdf").read_bytes()
+    docx = (out / "FY2028" / "sakura" / "sakura-FY2028-memo.docx").read_bytes()
     for text in (pdf_text(pdf), docx_text(docx)):
         assert f"Spring MOP {longdate(date(2027, 2, 1))} {longdate(date(2027, 4, 30))}" in text
         assert "Align to Halcyon Cloud Software's fiscal quarters" in text
@@ -259,7 +259,7 @@ def test_memo_ignores_an_agreement_for_another_year(profiles, invoke, tmp_path):
     result = invoke("memo", "sakura", "--profiles", profiles, "--date", AS_OF.isoformat(), "--year", "2029",
                     "--out", out, "--format", "pdf")
     assert result.exit_code == 0, result.output
-    assert "Agreed first period" not in pdf_text((out / "FY2029" / "sakura" / "memo.pdf").read_bytes())
+    assert "Agreed first period" not in pdf_text((out / "FY2029" / "sakura" / "sakura-FY2029-memo.pdf").read_bytes())
 
 
 def test_memo_with_an_invalid_agreement_fails_that_partner(profiles, invoke, tmp_path):

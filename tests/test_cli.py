@@ -43,9 +43,9 @@ def test_cli_memo_all_writes_pdf_and_docx(invoke, profiles, tmp_path):
     result = invoke("memo", "--all", "--profiles", profiles, "--date", "2026-11-26", "--out", out)
     assert result.exit_code == 0, result.output
     for partner in ("rheinwerk", "sakura", "bluewater"):
-        pdf = (out / "FY2028" / partner / "memo.pdf").read_bytes()
+        pdf = (out / "FY2028" / partner / f"{partner}-FY2028-memo.pdf").read_bytes()
         assert pdf_pages(pdf) == 1
-        assert "Mutual Operating Period Agreement" in docx_text((out / "FY2028" / partner / "memo.docx").read_bytes())
+        assert "Mutual Operating Period Agreement" in docx_text((out / "FY2028" / partner / f"{partner}-FY2028-memo.docx").read_bytes())
     assert "3 built, 0 failed" in result.output
     assert not list(out.rglob("*.part"))
 
@@ -57,7 +57,7 @@ def test_cli_memo_one_bad_partner_does_not_stop_the_others(invoke, profiles, tmp
     assert result.exit_code == 1
     assert f"{profiles / 'sakura.yaml'}:2: fiscal_calendar.first_month" in result.output
     assert "2 built, 1 failed" in result.output
-    assert sorted(p.parent.name for p in out.rglob("memo.pdf")) == ["bluewater", "rheinwerk"]
+    assert sorted(p.parent.name for p in out.rglob("*-memo.pdf")) == ["bluewater", "rheinwerk"]
     assert not list(out.rglob("*.docx"))
     assert not (out / "FY2028" / "sakura").exists()
 
@@ -67,7 +67,7 @@ def test_cli_memo_by_path_with_year_and_letter(invoke, profiles, tmp_path):
     result = invoke("memo", profiles / "rheinwerk.yaml", "--year", "2029", "--paper", "letter",
                     "--out", out, "--format", "pdf", "--date", "2026-11-26")
     assert result.exit_code == 0, result.output
-    text = pdf_text((out / "FY2029" / "rheinwerk" / "memo.pdf").read_bytes())
+    text = pdf_text((out / "FY2029" / "rheinwerk" / "rheinwerk-FY2029-memo.pdf").read_bytes())
     # Vendor FY2029 runs 1 February 2028 to 31 January 2029; Rheinwerk's calendar year 2028 overlaps it most,
     # and aligning to it is recommended: the memo's scope is that span.
     assert "FY2029" in text

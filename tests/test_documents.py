@@ -8,6 +8,7 @@ import pytest
 
 import workshop
 from workshop.formatting import long_date as longdate
+from workshop.formatting import your
 
 from .conftest import AS_OF, EXAMPLES, docx_part, docx_text, normalise, pdf_pages, pdf_text
 
@@ -54,7 +55,10 @@ def test_documents_pdf_and_docx_say_the_same(rendered, partner, document):
     pdf, docx = pdf_body_text(files["pdf"]), docx_text(files["docx"])
     expected = headings(html)
     for item in plan.agenda:
-        expected += [normalise(q) for q in item.questions]
+        if document == "briefing":
+            expected += [normalise(q) for q in item.questions]
+        else:  # written to the partner: "your" for their name, "our" for ours; the weightiest two per section
+            expected += [normalise(your(q, plan.partner.name, plan.vendor.name)) for q in item.questions[:2]]
     if document == "briefing":
         expected += [normalise(f.text) for f in plan.findings]
         expected += [f"{p.name} {longdate(p.start)} {longdate(p.end)}" for p in plan.recommended_option.periods]
@@ -84,9 +88,29 @@ def test_documents_agenda_times_from_session(vendor, settings, write):
     """)
     plan = workshop.plan_partnership(vendor, workshop.load_profile(path), as_of=AS_OF)
     text = pdf_text(workshop.render_document(plan, "agenda", settings, formats=["pdf"])["pdf"])
-    assert "19 January 2027" in text and "09:30–11:00 (90 minutes)" in text and "Sydney office, Level 12" in text
-    assert f"11:00" in text or "10:50" in text  # the close starts 10 minutes before the end
-    assert "10:50 Commitments and next steps (10 min)" in text
+    # No time zone in the session: the partner's profile has none either, so none is claimed.
+    assert "19 January 2027" in text and "09:30–11:00, 90 minutes" in text and "Sydney office, Level 12" in text
+    assert "10:50 Commitments and next steps (10 min)" in text  # the close starts 10 minutes before the end
+
+
+def test_documents_agenda_speaks_to_the_partner_in_both_time_zones(vendor, settings, write):
+    path = write("acme.yaml", """
+        name: Acme Pty Ltd
+        fiscal_calendar: {first_month: 7}
+        timezone: Australia/Sydney
+        session: {date: 2027-01-19, start: "09:30", end: "11:30", video: "https://meet.example/acme"}
+    """)
+    plan = workshop.plan_partnership(vendor, workshop.load_profile(path), settings)
+    files = workshop.render_document(plan, "agenda", settings)
+    # 09:30 on 19 January in Sydney (AEDT, UTC+11) is 14:30 on 18 January in Los Angeles (PST, UTC-8).
+    for text in (pdf_text(files["pdf"]), docx_text(files["docx"])):
+        assert "09:30–11:30 AEDT (Australia/Sydney), 120 minutes; 14:30–16:30 PST on 18 January 2027" in text
+        assert "https://meet.example/acme" in text
+        assert "Your team (Acme Pty Ltd)" in text and "What we want to achieve together" in text
+        assert "Please bring" in text and "After the session" in text
+        for option in plan.options:  # every option with its dates
+            assert f"{longdate(option.start)} to {longdate(option.end)}" in text
+        assert "Acme Pty Ltd's" not in text  # "your", not the partner's name in the third person
 
 
 def test_documents_briefing_has_chart_in_both_formats(rendered):

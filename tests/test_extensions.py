@@ -41,7 +41,7 @@ def test_extension_strategy_in_plan_json_kit_and_agreement(toy_strategy_register
     out = tmp_path / "out"
     assert invoke("kit", "sakura", "--profiles", profiles, "--date", DATE, "--out", out, "--jobs", "1",
                   "--format", "pdf").exit_code == 0
-    plan = json.loads((out / "FY2028" / "sakura" / "plan.json").read_text())
+    plan = json.loads((out / "FY2028" / "sakura" / "sakura-FY2028-plan.json").read_text())
     assert "one-year" in {o["strategy"] for o in plan["options"]}
 
     result = invoke("agree", "sakura", "--profiles", profiles, "--date", DATE, "--strategy", "one-year")
@@ -63,14 +63,15 @@ def test_extension_format_in_format_option_kit_and_index(toy_format_registered, 
     assert result.exit_code == 0, result.output
     folder = out / "FY2028" / "sakura"
     for doc in workshop.documents():
-        text = (folder / f"{doc.stem}.txt").read_text(encoding="utf-8")
+        text = (folder / f"sakura-FY2028-{doc.stem}.txt").read_text(encoding="utf-8")
         assert doc.title in text and "Sakura Digital Solutions K.K." in text
     manifest = json.loads((out / "FY2028" / "manifest.json").read_text())
-    assert "sakura/memo.txt" in manifest["files"]
-    assert '<a href="sakura/memo.txt">Text</a>' in (out / "FY2028" / "index.html").read_text(encoding="utf-8")
+    assert "sakura/sakura-FY2028-memo.txt" in manifest["files"]
+    index = (out / "FY2028" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="sakura/sakura-FY2028-memo.txt">Text</a>' in index
     result = invoke("memo", "sakura", "--profiles", profiles, "--date", DATE, "--out", out, "--format", "txt",
                     "--force")
-    assert result.exit_code == 0 and str(folder / "memo.txt") in result.output
+    assert result.exit_code == 0 and str(folder / "sakura-FY2028-memo.txt") in result.output
 
 
 def test_extension_format_unknown_without_registration(invoke, profiles, tmp_path):

@@ -35,15 +35,17 @@ def test_kit_builds_every_document_plan_and_calendar(kit):
     assert "3 built, 0 unchanged, 0 failed" in result.output
     for partner in ("rheinwerk", "sakura", "bluewater"):
         folder = kit.year / partner
-        expected = {f"{stem}.{fmt}" for stem in STEMS for fmt in ("pdf", "docx")}
-        assert expected | {"plan.json", "mop.ics", ".inputs"} == {p.name for p in folder.iterdir()}
-        assert pdf_pages((folder / "memo.pdf").read_bytes()) == 1
-        assert json.loads((folder / "plan.json").read_text())["partner"]["id"] == partner
+        # Each file named for its partner and year, so it keeps its meaning outside the folder.
+        expected = {f"{partner}-FY2028-{stem}.{fmt}" for stem in STEMS for fmt in ("pdf", "docx")}
+        assert expected | {f"{partner}-FY2028-plan.json", f"{partner}-FY2028-mop.ics", ".inputs"} == \
+            {p.name for p in folder.iterdir()}
+        assert pdf_pages((folder / f"{partner}-FY2028-memo.pdf").read_bytes()) == 1
+        assert json.loads((folder / f"{partner}-FY2028-plan.json").read_text())["partner"]["id"] == partner
     manifest = json.loads((kit.year / "manifest.json").read_text())
     assert manifest["partners"] == {"bluewater": "built", "rheinwerk": "built", "sakura": "built"}
     assert len(manifest["files"]) == 3 * (len(expected) + 2) + 2
     import hashlib
-    assert manifest["files"]["sakura/memo.pdf"] == hashlib.sha256((kit.year / "sakura/memo.pdf").read_bytes()).hexdigest()
+    assert manifest["files"]["sakura/sakura-FY2028-memo.pdf"] == hashlib.sha256((kit.year / "sakura/sakura-FY2028-memo.pdf").read_bytes()).hexdigest()
 
 
 def test_kit_one_broken_profile_the_others_built(kit, profiles):
@@ -52,12 +54,13 @@ def test_kit_one_broken_profile_the_others_built(kit, profiles):
     assert result.exit_code == 1
     assert f"{profiles / 'sakura.yaml'}:2: fiscal_calendar.first_month" in result.output
     assert "2 built, 0 unchanged, 1 failed" in result.output
-    assert sorted(p.parent.name for p in kit.year.rglob("memo.pdf")) == ["bluewater", "rheinwerk"]
+    assert sorted(p.parent.name for p in kit.year.rglob("*-memo.pdf")) == ["bluewater", "rheinwerk"]
     rows = {row["id"]: row for row in index_csv(kit.year)}
     assert [rows[p]["status"] for p in ("bluewater", "rheinwerk", "sakura")] == ["built", "built", "failed"]
     assert "sakura.yaml:2" in rows["sakura"]["error"]
     assert rows["rheinwerk"]["recommended"] and rows["rheinwerk"]["files"].split() == sorted(
-        [f"rheinwerk/{stem}.pdf" for stem in STEMS] + ["rheinwerk/mop.ics", "rheinwerk/plan.json"])
+        [f"rheinwerk/rheinwerk-FY2028-{stem}.pdf" for stem in STEMS]
+        + ["rheinwerk/rheinwerk-FY2028-mop.ics", "rheinwerk/rheinwerk-FY2028-plan.json"])
 
 
 def test_kit_second_run_skips_unchanged_partners(kit):
@@ -114,7 +117,7 @@ def test_kit_shards_cover_every_partner_once(invoke, tmp_path):
         result = invoke("kit", "--all", "--profiles", profiles, "--date", DATE, "--out", out,
                         "--format", "docx", "--jobs", "1", "--shard", shard)
         assert result.exit_code == 0, result.output
-        built += [line.split("/")[-2] for line in result.output.splitlines() if line.endswith("plan.json")]
+        built += [line.split(":")[0] for line in result.output.splitlines() if line.endswith(" files in " + line.split(" files in ")[-1]) and ": " in line]
     assert sorted(built) == sorted(ALL_EXAMPLES)
     assert not (out / "FY2028" / "index.csv").exists()
     result = invoke("kit", "--index-only", "--profiles", profiles, "--date", DATE, "--out", out)
@@ -123,7 +126,7 @@ def test_kit_shards_cover_every_partner_once(invoke, tmp_path):
     assert sorted(row["id"] for row in rows) == sorted(ALL_EXAMPLES)
     assert {row["status"] for row in rows} == {"built"}
     html = (out / "FY2028" / "index.html").read_text()
-    assert all(f'href="{p}/memo.docx"' in html for p in ALL_EXAMPLES)
+    assert all(f'href="{p}/{p}-FY2028-memo.docx"' in html for p in ALL_EXAMPLES)
 
 
 def test_kit_select_shard_is_a_partition():
@@ -147,18 +150,43 @@ def test_kit_calendar_holds_mop_period_ends(kit):
     from icalendar import Calendar
 
     assert kit().exit_code == 0
-    data = (kit.year / "sakura" / "mop.ics").read_bytes()
+    data = (kit.year / "sakura" / "sakura-FY2028-mop.ics").read_bytes()
     calendar = Calendar.from_ical(data)
+    assert Calendar.from_ical(calendar.to_ical()).to_ical() == calendar.to_ical()  # it round-trips
     events = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
-    plan = workshop.Plan.model_validate_json((kit.year / "sakura" / "plan.json").read_bytes())
-    ends = [p.end for p in plan.recommended_option.periods]
+    plan = workshop.Plan.model_validate_json((kit.year / "sakura" / "sakura-FY2028-plan.json").read_bytes())
+    ends = [p.end for p in plan.memo.periods]
     starts = {e.decoded("dtstart") for uid, e in events.items() if "-mop-end-" in uid}
     assert starts == set(ends) and len(ends) == 4
     assert all(e.decoded("dtstamp").date() == date(2026, 11, 26) for e in events.values())
     assert sum("-urgency-vendor-" in uid for uid in events) == 4
-    assert sum("-urgency-partner-" in uid for uid in events) >= 4
-    # The vendor plans in November: the session is the first working day of November 2026.
-    assert events["fy2028-sakura-planning-session@workshop"].decoded("dtstart") == date(2026, 11, 2)
+    # Nothing that is over by the plan date: Sakura's Q3 FY2027 window (ended 31 December 2026) is.
+    assert all((e.decoded("dtend") if "session" not in uid else e.decoded("dtend").date()) > date(2026, 11, 26)
+               for uid, e in events.items())
+    # The session as Sakura's profile books it: 10:00 to 11:30 on 10 December 2026 in Tokyo (UTC+9), the
+    # partner's time zone, at its place, with everyone who has an e-mail address.
+    session = events["fy2028-sakura-session@workshop"]
+    begins, ends_at = session.decoded("dtstart"), session.decoded("dtend")
+    assert (begins.isoformat(), ends_at.isoformat()) == ("2026-12-10T10:00:00+09:00", "2026-12-10T11:30:00+09:00")
+    assert str(begins.tzinfo) == "Asia/Tokyo" and calendar.walk("VTIMEZONE")
+    assert "Minato-ku" in str(session["location"]) and "meet.halcyon.example" in str(session["url"])
+    attendees = sorted(str(a) for a in session.get("attendee"))
+    assert attendees == sorted(["mailto:dana.whitfield@halcyon.example", "mailto:marcus.oyelaran@halcyon.example",
+                                "mailto:h.tanaka@sakura-ds.example", "mailto:y.nakamura@sakura-ds.example"])
+    # One event per dated commitment of the memo, each with a reminder.
+    dated = [(c, d) for c in plan.memo.commitments for d in c.dates if d.day >= date(2026, 11, 26)]
+    reminders = [e for uid, e in events.items() if "-commitment-" in uid]
+    assert len(reminders) == len(dated) and all(e.walk("VALARM") for e in reminders)
+    assert {e.decoded("dtstart") for e in reminders} == {d.day for _, d in dated}
+
+
+def test_kit_calendar_without_a_session_books_none_and_says_so(kit):
+    from icalendar import Calendar
+
+    assert kit().exit_code == 0
+    calendar = Calendar.from_ical((kit.year / "bluewater" / "bluewater-FY2028-mop.ics").read_bytes())
+    assert not [e for e in calendar.walk("VEVENT") if "session" in str(e["uid"])]
+    assert "No joint planning session is booked yet" in str(calendar["x-wr-caldesc"])
 
 
 def test_kit_calendar_is_byte_identical_run_to_run(vendor):
@@ -202,7 +230,7 @@ def test_kit_interrupted_run_leaves_no_part_files_and_is_completed_next_time(kit
     result = kit()
     assert result.exit_code == 0, result.output
     assert "0 failed" in result.output
-    assert (kit.year / "sakura" / ".inputs").exists() and (kit.year / "sakura" / "memo.pdf").exists()
+    assert (kit.year / "sakura" / ".inputs").exists() and (kit.year / "sakura" / "sakura-FY2028-memo.pdf").exists()
     assert len(index_csv(kit.year)) == 3
 
 
@@ -211,7 +239,7 @@ def test_kit_interrupted_while_writing_keeps_no_fingerprint(kit, monkeypatch):
     real = pipeline.write_atomic
 
     def fail_on_calendar(path, data):
-        if path.name == "mop.ics" and path.parent.name == "rheinwerk":
+        if path.name == "rheinwerk-FY2028-mop.ics":
             raise KeyboardInterrupt
         return real(path, data)
 
@@ -269,13 +297,13 @@ def test_kit_carries_the_memo_in_its_agreed_state_and_the_index_says_which(invok
     assert kit().exit_code == 0
     assert {row["id"]: row["agreement"] for row in index_csv(kit.year)} == {
         "bluewater": "none", "rheinwerk": "none", "sakura": "none"}
-    assert "DRAFT" in pdf_text((kit.year / "sakura/memo.pdf").read_bytes())
+    assert "DRAFT" in pdf_text((kit.year / "sakura/sakura-FY2028-memo.pdf").read_bytes())
 
     assert invoke("agree", "sakura", "--profiles", profiles, "--date", DATE, "--strategy", "align-partner").exit_code == 0
     result = kit()
     assert "1 built, 2 unchanged" in result.output  # the new agreement file rebuilds only its partner
     assert {row["id"]: row["agreement"] for row in index_csv(kit.year)}["sakura"] == "draft"
-    plan = json.loads((kit.year / "sakura/plan.json").read_text())
+    plan = json.loads((kit.year / "sakura/sakura-FY2028-plan.json").read_text())
     assert plan["memo"]["strategy"] == "align-partner" and plan["memo"]["status"] == "draft"
 
     path = profiles / "sakura.FY2028.agreement.yaml"
@@ -289,15 +317,15 @@ def test_kit_carries_the_memo_in_its_agreed_state_and_the_index_says_which(invok
     assert "1 built, 2 unchanged" in result.output
     rows = {row["id"]: row for row in index_csv(kit.year)}
     assert rows["sakura"]["agreement"] == "signed"
-    memo = pdf_text((kit.year / "sakura/memo.pdf").read_bytes())
+    memo = pdf_text((kit.year / "sakura/sakura-FY2028-memo.pdf").read_bytes())
     assert "DRAFT" not in memo and "Signed · Dana Whitfield, VP, Global Channel Sales · 3 December 2026" in memo
-    assert pdf_pages((kit.year / "sakura/memo.pdf").read_bytes()) == 1
+    assert pdf_pages((kit.year / "sakura/sakura-FY2028-memo.pdf").read_bytes()) == 1
     html = (kit.year / "index.html").read_text(encoding="utf-8")
     assert "memos: 1 signed, 0 agreed in draft, 2 not yet agreed" in html
 
     path.unlink()  # an agreement withdrawn: the kit goes back to the draft memo
     assert "1 built, 2 unchanged" in kit().output
-    assert "DRAFT" in pdf_text((kit.year / "sakura/memo.pdf").read_bytes())
+    assert "DRAFT" in pdf_text((kit.year / "sakura/sakura-FY2028-memo.pdf").read_bytes())
 
 
 def test_kit_a_broken_agreement_fails_its_partner_only(invoke, kit, profiles):
@@ -313,7 +341,7 @@ def test_kit_a_broken_agreement_fails_its_partner_only(invoke, kit, profiles):
 def test_kit_index_shows_the_top_findings(kit):
     assert kit().exit_code == 0
     rows = {row["id"]: row for row in index_csv(kit.year)}
-    plan = json.loads((kit.year / "rheinwerk/plan.json").read_text())
+    plan = json.loads((kit.year / "rheinwerk/rheinwerk-FY2028-plan.json").read_text())
     ranked = [f for f in plan["findings"] if f["severity"] != "info"]
     assert ranked, "the example partner has findings worth showing"
     shown = rows["rheinwerk"]["top_findings"].split(" | ")
@@ -321,7 +349,7 @@ def test_kit_index_shows_the_top_findings(kit):
     html = (kit.year / "index.html").read_text(encoding="utf-8").replace("&#39;", "'")
     assert ranked[0]["text"][:100] in html
     for name in ("memo.pdf", "briefing.pdf", "agenda.pdf", "plan.json", "mop.ics"):
-        assert f'href="rheinwerk/{name}"' in html
+        assert f'href="rheinwerk/rheinwerk-FY2028-{name}"' in html
 
 
 def test_kit_files_are_readable_like_any_new_file(kit):
@@ -330,13 +358,13 @@ def test_kit_files_are_readable_like_any_new_file(kit):
     assert kit().exit_code == 0
     mask = os.umask(0)
     os.umask(mask)
-    for path in (kit.year / "sakura/memo.pdf", kit.year / "index.html"):
+    for path in (kit.year / "sakura/sakura-FY2028-memo.pdf", kit.year / "index.html"):
         assert path.stat().st_mode & 0o777 == 0o666 & ~mask, path
 
 
 def test_kit_dropping_a_format_removes_its_old_files(kit):
     assert kit(formats="pdf,docx").exit_code == 0
-    assert (kit.year / "sakura/memo.docx").exists()
+    assert (kit.year / "sakura/sakura-FY2028-memo.docx").exists()
     assert kit(formats="pdf").exit_code == 0
     assert not list(kit.year.glob("*/*.docx"))
     manifest = json.loads((kit.year / "manifest.json").read_text())
@@ -361,8 +389,8 @@ def test_kit_calendar_follows_the_agreed_periods(invoke, kit, profiles):
 
     assert invoke("agree", "sakura", "--profiles", profiles, "--date", DATE, "--strategy", "shared-quarter-end").exit_code == 0
     assert kit().exit_code == 0
-    agreed = json.loads((kit.year / "sakura/plan.json").read_text())["memo"]["periods"]
-    calendar = Calendar.from_ical((kit.year / "sakura/mop.ics").read_bytes())
+    agreed = json.loads((kit.year / "sakura/sakura-FY2028-plan.json").read_text())["memo"]["periods"]
+    calendar = Calendar.from_ical((kit.year / "sakura/sakura-FY2028-mop.ics").read_bytes())
     ends = sorted(str(e.get("summary")) + " " + e.decoded("dtstart").isoformat()
                   for e in calendar.walk("VEVENT") if str(e.get("summary")).endswith(" ends"))
     assert ends == sorted(f"{p['name']} ends {p['end']}" for p in agreed)
@@ -430,7 +458,7 @@ def test_kit_profile_given_a_new_id_moves_its_partner(kit, profiles):
     assert sorted(row["id"] for row in index_csv(kit.year)) == ["bluewater", "rh-systemhaus", "sakura"]
     assert f"partner folder(s) in {kit.year} belong to no profile in {profiles}" in result.output
     assert ": rheinwerk; --prune removes them" in result.output
-    assert (kit.year / "rheinwerk" / "memo.pdf").exists()  # nothing removed unless asked
+    assert (kit.year / "rheinwerk" / "rheinwerk-FY2028-memo.pdf").exists()  # nothing removed unless asked
 
     result = kit("--prune")
     assert result.exit_code == 0
@@ -453,7 +481,7 @@ def test_kit_prune_removes_partners_whose_profile_is_gone_and_keeps_broken_ones(
     result = kit("--prune")
     assert f"removed {kit.year / 'bluewater'}" in result.output
     assert not (kit.year / "bluewater").exists()
-    assert (kit.year / "sakura" / "memo.pdf").exists()  # a broken profile keeps its last good build
+    assert (kit.year / "sakura" / "sakura-FY2028-memo.pdf").exists()  # a broken profile keeps its last good build
     assert {row["id"]: row["status"] for row in index_csv(kit.year)} == {"rheinwerk": "built", "sakura": "failed"}
 
     (profiles / "sakura.yaml").unlink()  # a failed partner whose profile is gone leaves the index too
@@ -486,7 +514,7 @@ def test_kit_prune_keeps_the_last_good_build_of_a_profile_that_keeps_failing(kit
     for _ in range(2):  # the second failure no longer finds a build record: the failure keeps the id
         assert kit().exit_code == 1
     assert "removed" not in _prune_output(kit)
-    assert (kit.year / "rh-systemhaus" / "memo.pdf").exists()
+    assert (kit.year / "rh-systemhaus" / "rh-systemhaus-FY2028-memo.pdf").exists()
 
 
 def test_kit_prune_keeps_a_folder_another_profile_took_over(kit, profiles):
@@ -505,7 +533,7 @@ def test_kit_prune_ignores_symlinked_folders(kit, profiles):
     (kit.year / "zz-link").symlink_to("sakura", target_is_directory=True)
     (profiles / "sakura.yaml").write_text((profiles / "sakura.yaml").read_text() + "region: APJ North\n")
     assert "removed" not in _prune_output(kit)
-    assert (kit.year / "sakura" / "memo.pdf").exists()
+    assert (kit.year / "sakura" / "sakura-FY2028-memo.pdf").exists()
     assert "sakura" in [row["id"] for row in index_csv(kit.year)]
 
 
@@ -518,7 +546,7 @@ def test_kit_prune_a_renamed_profile_that_failed_keeps_its_folder(kit, profiles)
     result = kit()
     assert result.exit_code == 0 and "--prune" not in result.output
     assert "removed" not in _prune_output(kit)
-    assert (kit.year / "sakura" / "memo.pdf").exists()
+    assert (kit.year / "sakura" / "sakura-FY2028-memo.pdf").exists()
     assert {row["id"]: row["status"] for row in index_csv(kit.year)}["sakura"] == "built"
 
 
@@ -534,4 +562,4 @@ def test_kit_two_folders_claiming_one_profile_the_latest_build_counts(kit):
     assert ": aa-old; --prune removes them" in result.output
     assert sorted(row["id"] for row in index_csv(kit.year)) == ["bluewater", "rheinwerk", "sakura"]
     assert f"removed {kit.year / 'aa-old'}" in _prune_output(kit)
-    assert (kit.year / "rheinwerk" / "memo.pdf").exists()
+    assert (kit.year / "rheinwerk" / "rheinwerk-FY2028-memo.pdf").exists()

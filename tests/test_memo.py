@@ -78,7 +78,7 @@ def test_memo_metadata(memos):
     plan, files = memos["sakura"]
     reader = PdfReader(BytesIO(files["pdf"]))
     info = reader.metadata
-    assert info.title == "Mutual Operating Period Agreement"
+    assert info.title == "Mutual Operating Period Agreement: Sakura Digital Solutions K.K., FY2028"  # per partner
     assert info.author == plan.vendor.name
     assert info.subject == f"Mutual Operating Period Agreement: {plan.vendor.name} and {plan.partner.name}, FY2028"
     assert "mutual operating period" in info["/Keywords"]

@@ -226,14 +226,14 @@ def test_mop_two_agreements_for_two_fiscal_years_and_the_gap_between_them(invoke
     for year in ("2028", "2029"):
         assert invoke("kit", "sakura", *common, "--year", year, "--out", out, "--format", "pdf",
                       "--jobs", "1").exit_code == 0
-    plan_2029 = workshop.Plan.model_validate_json((out / "FY2029" / "sakura" / "plan.json").read_bytes())
+    plan_2029 = workshop.Plan.model_validate_json((out / "FY2029" / "sakura" / "sakura-FY2029-plan.json").read_bytes())
     # Last year's agreed MOP (the vendor's FY2028 quarters) ends on 31 January 2028; Sakura's FY2029
     # quarters start on 1 April 2028: February (29 days in 2028) and March (31) are left between them.
     assert (plan_2029.previous_mop.start, plan_2029.previous_mop.end) == (date(2027, 2, 1), date(2028, 1, 31))
     assert plan_2029.memo.strategy == "align-partner" and plan_2029.memo.start == date(2028, 4, 1)
     assert "leaves a gap of 60 days after last year's agreed MOP, which ends on 31 January 2028" in \
         plan_2029.option("align-partner").continuity
-    assert "FY2028" in pdf_text((out / "FY2028" / "sakura" / "memo.pdf").read_bytes())
+    assert "FY2028" in pdf_text((out / "FY2028" / "sakura" / "sakura-FY2028-memo.pdf").read_bytes())
 
 
 def test_mop_edited_agreement_periods_get_their_own_rationale(invoke, profiles, tmp_path):
@@ -249,7 +249,7 @@ def test_mop_edited_agreement_periods_get_their_own_rationale(invoke, profiles, 
     out = tmp_path / "out"
     assert invoke("memo", "sakura", "--profiles", profiles, "--date", AS_OF.isoformat(), "--out", out,
                   "--format", "pdf").exit_code == 0
-    text = pdf_text((out / "FY2028" / "sakura" / "memo.pdf").read_bytes())
+    text = pdf_text((out / "FY2028" / "sakura" / "sakura-FY2028-memo.pdf").read_bytes())
     assert "Both sides agreed the periods below in place of the drafted dates." in text
     assert "Both sides run the partnership on Halcyon Cloud Software's FY2028 quarters." not in text
 

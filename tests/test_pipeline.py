@@ -38,16 +38,16 @@ def test_pipeline_a_memo_written_over_a_kit_is_in_the_manifest_and_the_next_kit_
     year = out / "FY2028"
     common = ("--profiles", profiles, "--date", DATE, "--out", out, "--jobs", "1")
     assert invoke("kit", "rheinwerk", *common).exit_code == 0
-    assert page_size(year / "rheinwerk" / "memo.pdf") == A4
+    assert page_size(year / "rheinwerk" / "rheinwerk-FY2028-memo.pdf") == A4
 
     result = invoke("memo", "rheinwerk", "--paper", "letter", *common)
     assert result.exit_code == 0, result.output
-    assert page_size(year / "rheinwerk" / "memo.pdf") == LETTER
+    assert page_size(year / "rheinwerk" / "rheinwerk-FY2028-memo.pdf") == LETTER
     assert manifest_matches_the_files(year)  # the memo command keeps the manifest true
 
     result = invoke("kit", "rheinwerk", *common)
     assert "1 built, 0 unchanged" in result.output  # the Letter memo is not what this kit would hold
-    assert {page_size(year / "rheinwerk" / f"{doc}.pdf") for doc in ("memo", "briefing", "agenda")} == {A4}
+    assert {page_size(year / "rheinwerk" / f"rheinwerk-FY2028-{doc}.pdf") for doc in ("memo", "briefing", "agenda")} == {A4}
     assert manifest_matches_the_files(year)
     assert "0 built, 1 unchanged" in invoke("kit", "rheinwerk", *common).output
 
@@ -60,7 +60,7 @@ def test_pipeline_a_memo_alone_keeps_the_other_documents_of_the_kit(invoke, prof
     assert result.exit_code == 0 and "1 built" in result.output
     folder = out / "FY2028" / "sakura"
     assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == [
-        "agenda.pdf", "briefing.pdf", "memo.pdf", "mop.ics", "plan.json"]
+        f"sakura-FY2028-{name}" for name in ("agenda.pdf", "briefing.pdf", "memo.pdf", "mop.ics", "plan.json")]
     assert "0 built, 1 unchanged" in invoke("kit", "sakura", *common).output  # same settings: nothing to do
     assert "0 built, 1 unchanged" in invoke("memo", "sakura", *common).output
 
@@ -93,9 +93,9 @@ def test_pipeline_rules_reach_every_command(invoke, profiles, tmp_path, write):
         assert result.exit_code == 0, result.output
         assert "1 built" in result.output  # the rule pack is part of every file's fingerprint
         assert top_findings().startswith(f"high: {finding}")
-    assert finding in pdf_text((folder / "briefing.pdf").read_bytes())
-    assert question in pdf_text((folder / "agenda.pdf").read_bytes())
-    plan = json.loads((folder / "plan.json").read_text())
+    assert finding in pdf_text((folder / "bluewater-FY2028-briefing.pdf").read_bytes())
+    assert question in pdf_text((folder / "bluewater-FY2028-agenda.pdf").read_bytes())
+    plan = json.loads((folder / "bluewater-FY2028-plan.json").read_text())
     assert finding in [f["text"] for f in plan["findings"]]
 
 
@@ -121,7 +121,7 @@ def test_pipeline_a_signed_memo_renders_from_plan_json_alone(invoke, profiles, t
     out = tmp_path / "out"
     assert invoke("kit", "sakura", "--profiles", profiles, "--date", DATE, "--out", out, "--jobs", "1").exit_code == 0
 
-    plan = workshop.Plan.model_validate_json((out / "FY2028" / "sakura" / "plan.json").read_bytes())
+    plan = workshop.Plan.model_validate_json((out / "FY2028" / "sakura" / "sakura-FY2028-plan.json").read_bytes())
     path.unlink()  # nothing downstream reads the agreement or its images again
     (profiles / "signature.png").unlink()
     files = workshop.render_memo(plan, settings)

@@ -70,7 +70,7 @@ def sign(invoke, profiles, tmp_path, keys, monkeypatch):
         out = tmp_path / "out"
         result = invoke("memo", partner, "--profiles", profiles, "--date", AS_OF.isoformat(), "--out", out,
                         "--sign", "--key", keys[key], "--passphrase-env", variable, *extra)
-        return result, out / "FY2028" / partner / "memo.pdf"
+        return result, out / "FY2028" / partner / f"{partner}-FY2028-memo.pdf"
 
     return run
 
@@ -262,5 +262,5 @@ def test_sign_all_partners_each_signed(invoke, profiles, tmp_path, keys, monkeyp
                     "--format", "pdf", "--sign", "--key", keys["dana"], "--passphrase-env", "PASS")
     assert result.exit_code == 0, result.output
     for partner in ("sakura", "rheinwerk"):
-        [report] = verify_pdf((out / "FY2028" / partner / "memo.pdf").read_bytes())
+        [report] = verify_pdf((out / "FY2028" / partner / f"{partner}-FY2028-memo.pdf").read_bytes())
         assert report.ok and report.signer == "Dana Whitfield"

@@ -20,9 +20,17 @@ INK, MUTED, ACCENT = RGBColor(0x11, 0x18, 0x27), RGBColor(0x6B, 0x72, 0x80), RGB
 ACCENT_SOFT, RULE = "E8EFF6", "D1D5DB"
 
 
+THEME_FONT_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+
+
 def _font(style, size, *, bold=False, color=INK, caps=False):
     style.font.name = FONT
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    fonts = style.element.rPr.rFonts
+    fonts.set(qn("w:eastAsia"), FONT)
+    # A theme font (Calibri, Cambria) wins over the named one in Word: keep only the named one, so every
+    # style is Arial, the family the PDF's Liberation Sans matches metric for metric.
+    for attribute in THEME_FONT_ATTRIBUTES:
+        fonts.attrib.pop(qn(attribute), None)
     style.font.size = Pt(size)
     style.font.bold = bold
     style.font.italic = False
@@ -74,7 +82,8 @@ def _table_style(document):
         borders.append(edge)
     tbl_pr.append(borders)
     margins = OxmlElement("w:tblCellMar")
-    for side, width in (("top", 60), ("left", 100), ("bottom", 60), ("right", 100)):
+    # 1.2 mm above and below, 2 mm at the sides: theme.css's cell padding.
+    for side, width in (("top", 68), ("left", 113), ("bottom", 68), ("right", 113)):
         edge = OxmlElement(f"w:{side}")
         edge.set(qn("w:w"), str(width))
         edge.set(qn("w:type"), "dxa")
@@ -98,6 +107,27 @@ def _table_style(document):
     style.element.append(first)
 
 
+def _plain_theme_fonts(document) -> None:
+    """Arial as the theme's heading and body fonts and in the document defaults, for any style that
+    still refers to the theme (Word's built-in ones that the writer may use)."""
+    for fonts in document.styles.element.iter(qn("w:rFonts")):
+        for attribute in THEME_FONT_ATTRIBUTES:
+            fonts.attrib.pop(qn(attribute), None)
+        for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            if fonts.get(qn(attribute)) not in (None, "Courier", "Courier New"):
+                fonts.set(qn(attribute), FONT)
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    for fonts in defaults.iter(qn("w:rFonts")):
+        for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            fonts.set(qn(attribute), FONT)
+    for part in document.part.package.parts:
+        if part.partname.endswith("/theme/theme1.xml"):
+            xml = part.blob.decode("utf-8")
+            for old in ('<a:latin typeface="Calibri"', '<a:latin typeface="Cambria"'):
+                xml = xml.replace(old, f'<a:latin typeface="{FONT}"')
+            part._blob = xml.encode("utf-8")
+
+
 def build(target: Path) -> None:
     document = Document()
     styles = document.styles
@@ -109,19 +139,23 @@ def build(target: Path) -> None:
 
     normal = styles["Normal"]
     _font(normal, 9)
-    _spacing(normal, 0, 4, 1.15)
+    # The same spacing as theme.css (9pt with line-height 1.32; 2mm after a paragraph), so a page of
+    # Word and a page of PDF hold the same lines: Word's 1.15 lines of Arial are 1.32 of its size.
+    _spacing(normal, 0, 5.65, 1.15)
 
     _font(_paragraph_style(styles, "Title"), 17, bold=True, color=ACCENT)
-    _spacing(styles["Title"], 0, 4)
+    _spacing(styles["Title"], 0, 5.65)
     title_ppr = styles["Title"].element.get_or_add_pPr()
     for old in title_ppr.findall(qn("w:pBdr")):
         title_ppr.remove(old)
-    _font(_paragraph_style(styles, "Subtitle"), 10, color=MUTED)
-    _spacing(styles["Subtitle"], 0, 10)
-    for level, size, before in ((1, 10.5, 12), (2, 10, 10), (3, 9.5, 8)):
+    _font(_paragraph_style(styles, "Subtitle"), 9.5, color=MUTED)
+    _spacing(styles["Subtitle"], 0, 8.5)
+    # CSS margins collapse (a heading's 5 mm above a paragraph's 2 mm below is 5 mm), Word adds the space
+    # after one paragraph to the space before the next: so a heading here asks for the difference.
+    for level, size, before, after in ((1, 10.5, 8.5, 8), (2, 10, 5.65, 4.25), (3, 9.5, 4, 4)):
         heading = _paragraph_style(styles, f"Heading {level}")
         _font(heading, size, bold=True, color=ACCENT if level == 1 else INK)
-        _spacing(heading, before, 4)
+        _spacing(heading, before, after)
         heading.paragraph_format.keep_with_next = True
         if level == 1:
             _border(heading, "bottom", RULE, size=4, space=2)
@@ -134,7 +168,10 @@ def build(target: Path) -> None:
     _spacing(draft, 0, 6)
     table_text = _paragraph_style(styles, "Table Text")
     _font(table_text, 9)
-    _spacing(table_text, 0, 0, 1.0)
+    _spacing(table_text, 0, 0, 1.15)
+    spacer = _paragraph_style(styles, "Table Spacer")  # the gap after a table: theme.css's 3 mm margin
+    _font(spacer, 5)
+    _spacing(spacer, 0, 0, 1.0)
     table_heading = _paragraph_style(styles, "Table Heading", "Table Text")
     _font(table_heading, 9, bold=True, color=ACCENT)
     party = _paragraph_style(styles, "Signature Party")
@@ -159,6 +196,7 @@ def build(target: Path) -> None:
         for tabs in ppr.findall(qn("w:tabs")):
             ppr.remove(tabs)
     _table_style(document)
+    _plain_theme_fonts(document)
 
     # An empty body: the DOCX writer keeps only the styles and the section settings.
     for paragraph in list(document.paragraphs):

@@ -163,7 +163,12 @@ def _common_working_days_before(end: date, count: int, actors: list[Actor]) -> d
 
 
 def _dates_text(dates: list[CommitmentDate]) -> str:
-    text = ", ".join(_short(d.day) for d in dates)
+    """`23 Jun, 22 Sep, 21 Dec 2027, 24 Mar 2028`: each year said once, after its last day."""
+    parts = []
+    for index, d in enumerate(dates):
+        last_of_year = index + 1 == len(dates) or dates[index + 1].day.year != d.day.year
+        parts.append(_short(d.day) if last_of_year else f"{d.day.day} {MONTHS[d.day.month - 1][:3]}")
+    text = ", ".join(parts)
     moved = [d for d in dates if d.note]
     if moved:
         text += "; " + "; ".join(f"{_short(d.day)} is {d.note}" for d in moved)
@@ -243,3 +248,111 @@ def planning_session_date(side: Side, year_start: date) -> date:
     while not side.working.is_working_day(day):
         day += timedelta(days=1)
     return day
+
+
+class SessionInfo(_Model):
+    """When and where the planning session happens, in the session's own time zone and the vendor's."""
+
+    date: date | None
+    start: str | None
+    end: str | None
+    minutes: int
+    """The session's length: from `start` to `end`, else the vendor's `session_minutes`."""
+    timezone: str | None
+    """The session's IANA time zone (the partner's unless the profile's `session` says otherwise)."""
+    zone: str | None
+    """Its abbreviation on the day, e.g. `CET`, `JST`."""
+    vendor_date: date | None = None
+    vendor_start: str | None = None
+    vendor_end: str | None = None
+    vendor_zone: str | None = None
+    """The same times in the vendor's time zone, when it differs (None otherwise)."""
+    place: str | None
+    video: str | None
+
+
+def session_info(session, partner_timezone: str | None, vendor_timezone: str | None, minutes: int) -> SessionInfo:
+    """The session of a partner profile with its end and both sides' local times worked out."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    zone_name = session.timezone or partner_timezone
+    start, end = session.start, session.end
+    if start and end:
+        minutes = max(15, _minutes(end) - _minutes(start))
+    elif start:
+        end = _clock(_minutes(start) + minutes)
+    info = dict(date=session.date, start=start, end=end, minutes=minutes, timezone=zone_name, zone=None,
+                place=session.place, video=session.video)
+    if session.date is None or start is None or zone_name is None:
+        return SessionInfo(**info)
+    try:
+        zone = ZoneInfo(zone_name)
+        begins = datetime.combine(session.date, datetime.min.time(), zone).replace(
+            hour=_minutes(start) // 60, minute=_minutes(start) % 60)
+        info["zone"] = begins.tzname()
+        if vendor_timezone and vendor_timezone != zone_name:
+            there = ZoneInfo(vendor_timezone)
+            local, finish = begins.astimezone(there), (begins + timedelta(minutes=minutes)).astimezone(there)
+            info.update(vendor_date=local.date(), vendor_start=f"{local:%H:%M}", vendor_end=f"{finish:%H:%M}",
+                        vendor_zone=local.tzname())
+    except (ZoneInfoNotFoundError, ValueError):
+        pass  # an unknown zone is reported by validation; the agenda then prints the times without one
+    return SessionInfo(**info)
+
+
+def _minutes(clock: str) -> int:
+    hours, mins = map(int, clock.split(":"))
+    return hours * 60 + mins
+
+
+def _clock(minutes: int) -> str:
+    minutes %= 24 * 60
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+class NextStep(_Model):
+    """Something that happens after the session, with its date once the session's date is known."""
+
+    day: date | None
+    text: str
+
+
+def next_steps(session_day: date | None, as_of: date, vendor: Side, memo_start: date,
+               commitments: list[Commitment]) -> list[NextStep]:
+    """What follows the session, dated: the draft memo, the signatures, the MOP's start, the first forecast."""
+    if session_day is None:
+        steps = [NextStep(day=None, text="Within three working days of the session, we send you the draft agreement "
+                                         "memo with the dates agreed in it."),
+                 NextStep(day=None, text="Within two weeks of the session, both sides sign the agreement memo.")]
+        signed = as_of
+    else:
+        draft = vendor.working.working_days_after(session_day, 3)
+        signed = vendor.working.working_days_after(draft, 7)
+        steps = [NextStep(day=draft, text="We send you the draft agreement memo with the dates agreed in the session."),
+                 NextStep(day=signed, text="Both sides sign the agreement memo.")]
+    if memo_start > as_of:
+        steps.append(NextStep(day=memo_start, text="The first MOP period starts."))
+    forecasts = [d for c in commitments if c.kind == "forecast" for d in c.dates if d.day > signed]
+    if forecasts:
+        steps.append(NextStep(day=forecasts[0].day, text=f"Your first committed forecast is due ({forecasts[0].period})."))
+    return sorted(steps, key=lambda s: (s.day is not None, s.day or as_of))
+
+
+def objectives(vendor_name: str, vendor_year: str, partner_years: list[str], profile_gaps: list[str]) -> list[str]:
+    """What the session must achieve, written to the partner."""
+    goals = [f"Agree a Mutual Operating Period for {vendor_name}'s {vendor_year}: the dates both teams commit "
+             f"deals by, review the pipeline and plan together.",
+             f"Line up planning: your {' and '.join(partner_years)} plans and our {vendor_year} plan.",
+             "Agree the top joint deals for the first MOP period and who carries each of them."]
+    if "partner_signatory" in profile_gaps:
+        goals.append("Name who signs the MOP agreement on your side.")
+    return goals
+
+
+def prereads(partner_years: list[str]) -> list[str]:
+    """What the partner should bring to the session."""
+    return [f"Your fiscal calendar for {' and '.join(partner_years)}: quarter ends, when you plan and when the "
+            f"plan locks.",
+            "Your team's holidays, closures and planned absences for the coming year.",
+            "Your view of the joint pipeline: deals, amounts, expected close dates and owners."]

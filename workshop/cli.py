@@ -360,12 +360,45 @@ def kit(shard: tuple[int, int] | None, index_only: bool, prune: bool, **options)
         files = workshop.select_shard(files, *shard)
         options["all_partners"] = False  # a share of the partners cannot tell which folders are stale
     run = _run(**options, files=files, prune=prune, index=shard is None)
-    failed = _report(run, incremental=True)
+    failed = _report(run, incremental=True, by_partner=True)
     for note in run.notes(options["profiles_dir"]):
         click.echo(note, err=True)
     if shard:
         click.echo(f"shard {shard[0]}/{shard[1]} done; when every shard is, run: workshop kit --index-only", err=True)
+    elif run.index is not None:
+        click.echo(f"index: {run.index}")
     sys.exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+@cli.command()
+@planning_options
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output"), show_default=True,
+              help="Output folder the kits were written to.")
+@click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON, for scripts.")
+def status(profiles_dir: Path, vendor_file: Path | None, as_of: date, fiscal_year: int | None,
+           rule_dirs: tuple[Path, ...], out: Path, as_json: bool) -> None:
+    """Show every partner's state for the year: the MOP (agreed or recommended), the session, the
+    memo's agreement state and the next dated commitment, as the kit index shows them.
+
+    Reads OUT/FY<year> as the last `workshop kit` (or memo, brief, agenda) left it; run a kit first.
+    """
+    vendor_file = vendor_file or workshop.find_vendor_file(profiles_dir)
+    settings = _settings(vendor_file, as_of, fiscal_year, rule_dirs)
+    year = workshop.planned_year(workshop.load_vendor(vendor_file), settings)
+    rows = workshop.index_rows(out, year)
+    if as_json:
+        click.echo(json.dumps([row.__dict__ for row in rows], indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo(f"no kits in {workshop.year_folder(out, year)}; run: workshop kit --all", err=True)
+        sys.exit(EXIT_FAILED)
+    click.echo(f"FY{year}: {len(rows)} partners in {workshop.year_folder(out, year)}")
+    for row in rows:
+        if row.status == "failed":
+            click.echo(f"  {row.id:<20} FAILED  {row.error.splitlines()[0] if row.error else ''}")
+            continue
+        click.echo(f"  {row.id:<20} {row.agreement:<7} {row.mop} ({row.mop_start} to {row.mop_end})")
+        click.echo(f"  {'':<20} session: {row.session or 'to be agreed'}; next: {row.next_commitment or 'none'}")
 
 
 @cli.command()
@@ -476,8 +509,9 @@ def verify(pdf: Path, trusted: tuple[Path, ...]) -> None:
     sys.exit(EXIT_OK if all(r.ok for r in reports) else EXIT_FAILED)
 
 
-def _report(run: workshop.Run, *, incremental: bool = False) -> int:
-    """Show progress on stderr, the files written on stdout, and failures; return the number failed.
+def _report(run: workshop.Run, *, incremental: bool = False, by_partner: bool = False) -> int:
+    """Show progress on stderr, the files written on stdout (or, `by_partner`, one line per partner
+    built), and failures; return the number failed.
 
     Partners skipped because nothing changed are counted when there are any (always for a kit).
     """
@@ -489,8 +523,11 @@ def _report(run: workshop.Run, *, incremental: bool = False) -> int:
                 finished += 1
                 if result.ok:
                     unchanged += result.unchanged
-                    for path in result.files:
-                        click.echo(str(path))
+                    if by_partner and result.files:
+                        click.echo(f"{result.partner_id}: {len(result.files)} files in {result.files[0].parent}")
+                    elif not by_partner:
+                        for path in result.files:
+                            click.echo(str(path))
                 else:
                     failures.append(result)
     except KeyboardInterrupt:

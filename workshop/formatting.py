@@ -6,6 +6,7 @@ context, so a German vendor gets "31. März 2027" and "920.000 €" everywhere.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import lru_cache
 
@@ -59,6 +60,21 @@ def money(amount: float, currency: str, locale: str = DEFAULT_LOCALE) -> str:
     return format_currency(round(amount), currency, format=whole, locale=loc, currency_digits=False)
 
 
+def plural(count: int, word: str) -> str:
+    """`1 month`, `7 months`."""
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def your(text: str, name: str, ours: str | None = None) -> str:
+    """`text` written to the company `name` (by the company `ours`): "Sakura's quarters" becomes
+    "your quarters" and "Halcyon's Q1" "our Q1" (English)."""
+    for company, word in ((name, "your"), (ours, "our")):
+        if company:
+            owned = f"{company}'" if company.endswith("s") else f"{company}'s"
+            text = text.replace(owned, word)
+    return re.sub(r"(^|[.!?] )(your|our)\b", lambda m: m.group(1) + m.group(2).capitalize(), text)
+
+
 def _in_context(function):
     @pass_context
     def filter_(context, value, *args):
@@ -77,4 +93,6 @@ def jinja_filters() -> dict:
         "monthyear": _in_context(month_year),
         "month_name": _in_context(month_name),
         "money": _in_context(money),
+        "plural": plural,
+        "your": your,
     }

@@ -9,7 +9,20 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .agenda import Actor, AgendaItem, Commitment, build_agenda, draft_commitments, planning_session_date
+from .agenda import (
+    Actor,
+    AgendaItem,
+    Commitment,
+    NextStep,
+    SessionInfo,
+    build_agenda,
+    draft_commitments,
+    next_steps,
+    objectives,
+    planning_session_date,
+    prereads,
+    session_info,
+)
 from .errors import PlanningError
 from .facts import Facts, Side, compute_facts, is_key_role
 from .fiscal import FIRST_YEAR, LAST_YEAR, DateRange, calendar_for, next_fiscal_year, season_table
@@ -56,16 +69,6 @@ class Party(_Model):
     timezone: str | None
     notes: str
 
-
-Day = date  # a field called `date` would shadow the type inside the class body
-
-
-class SessionInfo(_Model):
-    """When and where the planning session happens; None where the profile does not say."""
-
-    date: Day | None
-    start: str | None
-    place: str | None
 
 
 class MopPeriod(_Model):
@@ -200,6 +203,12 @@ class Plan(_Model):
     """Questions for the session, in rule order."""
     session_minutes: int
     session: SessionInfo
+    objectives: list[str] = []
+    """What the session must achieve, written to the partner (the agenda prints them)."""
+    prereads: list[str] = []
+    """What the partner should bring to the session."""
+    next_steps: list[NextStep] = []
+    """What follows the session, dated."""
     planning_session: date
     """When to hold the joint planning session for this year (the calendar's event when `session` has no date)."""
     agenda: list[AgendaItem]
@@ -323,6 +332,8 @@ def plan_partnership(vendor: VendorProfile, partner: Profile, settings: Settings
     }
     findings, questions = apply_rules(packs, context)
     vendor_party, partner_party = _party(vendor), _party(partner)
+    session = session_info(partner.session, partner.timezone, vendor.timezone, settings.session_minutes)
+    memo = proposed_memo(chosen, vendor_party, partner_party, settings.review_cadence)
     return Plan(
         as_of=settings.as_of,
         locale=settings.locale,
@@ -339,11 +350,14 @@ def plan_partnership(vendor: VendorProfile, partner: Profile, settings: Settings
         previous_mop=previous,
         findings=findings,
         questions=questions,
-        session_minutes=settings.session_minutes,
-        session=SessionInfo(**partner.session.model_dump()),
+        session_minutes=session.minutes,
+        session=session,
+        objectives=objectives(vendor.name, facts.vendor_year, facts.partner.fiscal_years, facts.profile_gaps),
+        prereads=prereads(facts.partner.fiscal_years),
+        next_steps=next_steps(session.date, settings.as_of, vendor_side, memo.start, memo.commitments),
         planning_session=planning_session_date(vendor_side, vendor_span.start),
-        agenda=build_agenda(questions, settings.session_minutes),
-        memo=proposed_memo(chosen, vendor_party, partner_party, settings.review_cadence),
+        agenda=build_agenda(questions, session.minutes),
+        memo=memo,
     )
 
 

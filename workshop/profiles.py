@@ -200,15 +200,24 @@ class Deal(_Model):
 Day = date  # a field called `date` would shadow the type inside the class body
 
 
+Clock = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+
+
 class Session(_Model):
-    """When and where the joint planning session takes place, as printed on the agenda."""
+    """When and where the joint planning session takes place, as printed on the agenda and booked in mop.ics."""
 
     date: Day | None = None
     """Day of the session (ISO date)."""
-    start: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] | None = None
-    """Start time, HH:MM (24-hour), in the partner's time zone."""
+    start: Clock | None = None
+    """Start time, HH:MM (24-hour), in the session's time zone."""
+    end: Clock | None = None
+    """End time, HH:MM; default: the start plus the vendor's `session_minutes`."""
+    timezone: str | None = None
+    """IANA time zone of `start` and `end`, e.g. `Europe/Berlin`; default: the partner's `timezone`."""
     place: str | None = None
-    """Room, address or video link."""
+    """Room or address."""
+    video: str | None = None
+    """Video-call link, e.g. `https://teams.example/...`."""
 
 
 class Profile(_Model):

@@ -110,8 +110,7 @@ def rule_pack_files(locations: Iterable[Path]) -> list[Path]:
 
 def _rule_environment() -> ImmutableSandboxedEnvironment:
     env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
-    env.filters.update(jinja_filters())  # dates, months and money in the vendor's locale
-    env.filters["plural"] = lambda n, word: f"{n} {word}" + ("" if n == 1 else "s")
+    env.filters.update(jinja_filters())  # dates, months, money and plurals in the vendor's locale
     return env
 
 
@@ -173,7 +172,7 @@ def rule_packs(locations: Iterable[Path] = ()) -> list[LoadedPack]:
 
 
 def apply_rules(packs: list[LoadedPack], context: dict) -> tuple[list[Finding], list[Question]]:
-    """Evaluate every rule against the facts; findings by severity, questions in rule order."""
+    """Evaluate every rule against the facts; findings and questions by severity, in rule order within one."""
     findings: list[Finding] = []
     questions: list[Question] = []
     for loaded in packs:
@@ -202,6 +201,8 @@ def apply_rules(packs: list[LoadedPack], context: dict) -> tuple[list[Finding], 
                 raise RuleError(f"{loaded.path}: rule {rule.id}: {type(exc).__name__}: {exc}") from None
     order = {s: i for i, s in enumerate(SEVERITIES)}
     findings.sort(key=lambda f: order[f.severity])  # stable: rule order within a severity
+    severity = {c.rule.id: order[c.rule.severity] for loaded in packs for c in loaded.compiled}
+    questions.sort(key=lambda q: severity.get(q.rule, len(order)))  # the weightiest first in each section
     return findings, questions
 
 

@@ -59,8 +59,8 @@ def _font(size: int, bold: bool = False, text: str = ""):
 
 
 def year_chart_png(plan: Plan) -> bytes:
-    """Draw the planned vendor year: quarters and urgency windows of both sides, the recommended MOP
-    periods and the holidays, blackouts and absences that fall in closing weeks."""
+    """Draw the planned vendor year: quarters and urgency windows of both sides, the MOP periods the
+    memo prints (agreed or proposed) and the holidays, seasons, blackouts and absences in closing weeks."""
     facts = plan.facts
     first, last = facts.vendor_year_start, facts.vendor_year_end
     days = (last - first).days + 1
@@ -87,7 +87,16 @@ def year_chart_png(plan: Plan) -> bytes:
         return 60 + index * (ROW + GAP)
 
     def label(index: int, text: str, colour) -> None:
-        draw.text((12, row_top(index) + 10), _fit(text, 24), fill=colour, font=_font(21, bold=True, text=text))
+        # One line if it fits; else two smaller lines, so a long company name is not cut short.
+        room = LABEL_WIDTH - 24
+        font = _font(21, bold=True, text=text)
+        if draw.textlength(text, font=font) <= room:
+            draw.text((12, row_top(index) + 10), text, fill=colour, font=font)
+            return
+        small = _font(17, bold=True, text=text)
+        lines = _two_lines(text, lambda t: draw.textlength(t, font=small) <= room)
+        for number, line in enumerate(lines):
+            draw.text((12, row_top(index) + 2 + 20 * number), line, fill=colour, font=small)
 
     def quarters(index: int, side, strong, soft) -> None:
         top = row_top(index)
@@ -107,8 +116,8 @@ def year_chart_png(plan: Plan) -> bytes:
     quarters(1, facts.partner, PARTNER, PARTNER_SOFT)
 
     top = row_top(2)
-    label(2, "Proposed MOP", INK)
-    for index, period in enumerate(plan.recommended_option.periods):
+    label(2, "Proposed MOP" if plan.memo.status == "proposed" else "Agreed MOP", INK)
+    for index, period in enumerate(plan.memo.periods):
         left, right = x(period.start), x(period.end + timedelta(days=1))
         if right <= left:
             continue
@@ -136,6 +145,22 @@ def year_chart_png(plan: Plan) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
+
+
+def _two_lines(text: str, fits) -> list[str]:
+    """`text` in at most two lines that each `fits`, the second cut with an ellipsis if it must be."""
+    words, first = text.split(), ""
+    while words and fits((first + " " + words[0]).strip()):
+        first = (first + " " + words.pop(0)).strip()
+    if not first:  # one long word: cut it
+        first, words = text, []
+        while first and not fits(first + "…"):
+            first = first[:-1]
+        return [first + "…"]
+    second = " ".join(words)
+    while second and not fits(second):
+        second = second[:-2] + "…"
+    return [first, second] if second else [first]
 
 
 def _fit(text: str, characters: int) -> str:

@@ -157,6 +157,14 @@ class WorkingDays:
                 count -= 1
         return day
 
+    def working_days_after(self, day: date, count: int) -> date:
+        """The working day `count` working days after `day` (1: the next working day)."""
+        while count:
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                count -= 1
+        return day
+
     def count(self, span: DateRange) -> int:
         """Working days in `span`."""
         return sum(self.is_working_day(span.start + timedelta(days=i)) for i in range(span.days))

@@ -80,7 +80,6 @@ class Run:
         """Partners whose files are as this run would write them (done), and the others with their fingerprint."""
         done: list[PartnerResult] = []
         todo: list[tuple[Path, str]] = []
-        names = self.job.file_names()
         for partner_file in self.partner_files:
             try:
                 fingerprint = state.partner_fingerprint(self.shared, partner_file)
@@ -88,6 +87,7 @@ class Run:
                 done.append(PartnerResult(source=partner_file, error=f"{partner_file}: {exc.strerror or exc}"))
                 continue
             folder, record = records.get(str(partner_file.resolve()), (None, {}))
+            names = self.job.file_names(folder.name) if folder is not None else []
             # A kit's folder holds exactly the kit's files: one with a dropped format's files is rebuilt (and tidied).
             exact = not self.job.whole_kit or set(record.get("files", ())) == set(names)
             if not self.force and folder is not None and exact and state.is_current(folder, record, names, fingerprint):

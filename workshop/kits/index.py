@@ -7,6 +7,7 @@ import csv
 import hashlib
 import io
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -31,6 +32,14 @@ class IndexRow:
     name: str
     status: str
     recommended: str = ""
+    mop: str = ""
+    """The MOP the memo prints, by its title: the agreed one, else the recommendation."""
+    mop_start: str = ""
+    mop_end: str = ""
+    session: str = ""
+    """The session's date (ISO), if one is agreed."""
+    next_commitment: str = ""
+    """The next dated commitment: `2027-03-22: Share a committed forecast ... (MOP Q1)`."""
     worst_offset_days: int | None = None
     score: float | None = None
     agreement: str = ""
@@ -54,6 +63,9 @@ def index_rows(out: Path, fiscal_year: int) -> list[IndexRow]:
         rows[folder.name] = IndexRow(
             id=folder.name, name=str(summary.get("name", "")), status="built",
             recommended=str(summary.get("recommended", "")),
+            mop=str(summary.get("mop", "")), mop_start=str(summary.get("mop_start", "")),
+            mop_end=str(summary.get("mop_end", "")), session=str(summary.get("session") or ""),
+            next_commitment=_commitment(summary.get("next_commitment")),
             worst_offset_days=summary.get("worst_offset_days"), score=summary.get("score"),
             agreement=str(summary.get("agreement", "none")),
             top_findings=tuple(summary.get("top_findings", ())),
@@ -67,16 +79,24 @@ def index_rows(out: Path, fiscal_year: int) -> list[IndexRow]:
     return [rows[key] for key in sorted(rows)]
 
 
+def _commitment(entry) -> str:
+    if not isinstance(entry, dict):
+        return ""
+    period = f" ({entry['period']})" if entry.get("period") else ""
+    return f"{entry.get('day', '')}: {entry.get('text', '')}{period}"
+
+
 def _index_csv(rows: list[IndexRow]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["id", "name", "recommended", "worst_offset_days", "score", "agreement", "top_findings",
-                     "status", "error", "files"])
+    writer.writerow(["id", "name", "mop", "mop_start", "mop_end", "recommended", "worst_offset_days", "score",
+                     "agreement", "session", "next_commitment", "top_findings", "status", "error", "files"])
     for row in rows:
-        writer.writerow([row.id, row.name, row.recommended,
+        writer.writerow([row.id, row.name, row.mop, row.mop_start, row.mop_end, row.recommended,
                          "" if row.worst_offset_days is None else row.worst_offset_days,
-                         "" if row.score is None else f"{row.score:.1f}", row.agreement,
-                         " | ".join(row.top_findings), row.status, row.error, " ".join(row.files)])
+                         "" if row.score is None else f"{row.score:.1f}", row.agreement, row.session,
+                         row.next_commitment, " | ".join(row.top_findings), row.status, row.error,
+                         " ".join(row.files)])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -86,7 +106,7 @@ def _file_groups(files: Iterable[str]) -> list[tuple[str, list[tuple[str, str]]]
     others: list[tuple[str, str]] = []
     order = [doc.stem for doc in documents()]
     for path in files:
-        stem, _, suffix = path.rpartition("/")[2].rpartition(".")
+        stem, _, suffix = re.sub(r"^.*-FY\d+-", "", path.rpartition("/")[2]).rpartition(".")
         if stem in order:
             groups.setdefault(stem, []).append((format_label(suffix), path))
         else:

@@ -47,10 +47,11 @@ class Job:
     def year(self) -> Path:
         return state.year_folder(self.out, self.settings.fiscal_year or 0)
 
-    def file_names(self) -> list[str]:
-        """The files this job writes in each partner's folder."""
-        names = state.document_files(self.documents, self.settings.formats)
-        return names + ([w.filename for w in plan_writers()] if self.whole_kit else [])
+    def file_names(self, partner_id: str) -> list[str]:
+        """The files this job writes in a partner's folder."""
+        year = self.settings.fiscal_year or 0
+        names = state.document_files(partner_id, year, self.documents, self.settings.formats)
+        return names + ([state.file_name(partner_id, year, w.filename) for w in plan_writers()] if self.whole_kit else [])
 
 
 def kit_job(vendor: VendorProfile, settings: Settings, out: Path, document_names: tuple[str, ...] = ()) -> Job:
@@ -121,7 +122,8 @@ def build_partner(partner_file: Path, job: Job, *, fingerprint: str, theme: Them
             result.files.append(folder / name)
         kept = {}
         if job.whole_kit:
-            for name in state.all_kit_files() - outputs.keys():  # e.g. the .docx files of a run before --format pdf
+            # e.g. the .docx files of a run before --format pdf, and files an earlier version named otherwise
+            for name in {f.name for f in folder.iterdir() if state.is_kit_file(f.name)} - outputs.keys():
                 (folder / name).unlink(missing_ok=True)
         elif previous is not None and previous.get("source") == str(partner_file.resolve()):
             kept = {name: entry for name, entry in previous["files"].items()
@@ -138,7 +140,7 @@ def _render(plan: Plan, job: Job, theme: Theme, sign: Signer | None) -> tuple[di
     for name in job.documents:
         doc = document(name)
         for fmt, output in render_outputs(plan, name, job.settings, job.settings.formats, theme).items():
-            file_name = f"{doc.stem}.{fmt}"
+            file_name = state.file_name(plan.partner.id, plan.fiscal_year, f"{doc.stem}.{fmt}")
             data = output.data
             if sign is not None and doc.signing and fmt == "pdf":
                 data = sign(data, plan, output.boxes.get("vendor"))
@@ -146,20 +148,28 @@ def _render(plan: Plan, job: Job, theme: Theme, sign: Signer | None) -> tuple[di
             outputs[file_name] = data
     if job.whole_kit:
         for writer in plan_writers():
-            outputs[writer.filename] = writer.render(plan, job.settings)
+            outputs[state.file_name(plan.partner.id, plan.fiscal_year, writer.filename)] = writer.render(plan, job.settings)
     return outputs, signed
 
 
 def summary(plan: Plan) -> dict:
-    """What the kit index shows of a partner, kept in its build record."""
+    """What the kit index and `workshop status` show of a partner, kept in its build record."""
     option = plan.recommended_option
+    upcoming = sorted((due.day, c.text, due.period) for c in plan.memo.commitments for due in c.dates
+                      if due.day >= plan.as_of)
     return {
         "name": plan.partner.name,
         "recommended": plan.recommended,
         "recommended_title": option.title,
+        "mop": plan.memo.title,
+        "mop_start": plan.memo.start.isoformat(),
+        "mop_end": plan.memo.end.isoformat(),
         "score": option.score,
         "worst_offset_days": plan.facts.worst_offset_days,
         "agreement": plan.memo.agreement_status,
+        "session": plan.session.date.isoformat() if plan.session.date else None,
+        "next_commitment": {"day": upcoming[0][0].isoformat(), "text": upcoming[0][1], "period": upcoming[0][2]}
+        if upcoming else None,
         "top_findings": [f"{f.severity}: {f.text}" for f in plan.findings if f.severity != "info"][:TOP_FINDINGS],
     }
 

@@ -32,20 +32,37 @@ def year_folder(out: Path, fiscal_year: int) -> Path:
     return Path(out) / f"FY{fiscal_year}"
 
 
-def document_files(names: Iterable[str], formats: Iterable[str]) -> list[str]:
-    """The file names of some documents in some formats, e.g. memo.pdf, memo.docx."""
+def file_name(partner_id: str, fiscal_year: int, base: str) -> str:
+    """A kit file's name: the partner, the year, then what it is, e.g. `sakura-FY2028-memo.pdf`.
+
+    The partner and year come first so that a file keeps its meaning when it lands in an inbox or a
+    Downloads folder beside forty others; lower case ids and no spaces keep it safe in e-mail
+    gateways, URLs and shells, and a folder listing sorts by partner."""
+    return f"{partner_id}-FY{fiscal_year}-{base}"
+
+
+def document_files(partner_id: str, fiscal_year: int, names: Iterable[str], formats: Iterable[str]) -> list[str]:
+    """The file names of some documents in some formats, e.g. sakura-FY2028-memo.pdf."""
     stems = {doc.name: doc.stem for doc in documents()}
-    return [f"{stems[name]}.{fmt}" for name in names for fmt in formats]
+    return [file_name(partner_id, fiscal_year, f"{stems[name]}.{fmt}") for name in names for fmt in formats]
 
 
-def kit_files(formats: Iterable[str]) -> list[str]:
+def kit_files(partner_id: str, fiscal_year: int, formats: Iterable[str]) -> list[str]:
     """The file names of one partner's whole kit: each document in each format, then the plan files."""
-    return document_files([doc.name for doc in documents()], formats) + [w.filename for w in plan_writers()]
+    return (document_files(partner_id, fiscal_year, [doc.name for doc in documents()], formats)
+            + [file_name(partner_id, fiscal_year, w.filename) for w in plan_writers()])
 
 
-def all_kit_files() -> set[str]:
-    """Every name a kit file can have, in any format."""
-    return set(kit_files(document_formats()))
+def all_kit_files(partner_id: str, fiscal_year: int) -> set[str]:
+    """Every name a file of this partner's kit can have, in any format."""
+    return set(kit_files(partner_id, fiscal_year, document_formats()))
+
+
+def is_kit_file(name: str) -> bool:
+    """Whether a file name is one a kit writes (of any partner and year, or of earlier versions)."""
+    bases = {f"{doc.stem}.{fmt}" for doc in documents() for fmt in document_formats()} | \
+        {w.filename for w in plan_writers()}
+    return name in bases or any(name.endswith(f"-{base}") and "-FY" in name for base in bases)
 
 
 def _feed(digest, *parts: bytes | str) -> None:
@@ -286,14 +303,13 @@ def _stale(year: Path, partner_files: Iterable[Path]) -> tuple[list[Path], list[
     folders = [folder for folder, record in found if record["source"] not in current or folder not in kept]
     failed_ids = {failure["id"] for _, failure in failures(year) if failure["source"] in current}
     gone = [(path, failure["id"]) for path, failure in failures(year) if failure["source"] not in current]
-    kit_names = all_kit_files()
     claimed = {folder for folder, _ in found}
     if year.is_dir():
         # failed_ids: a failing partner's folder holds its last good build
         folders += [folder for folder in year.iterdir()
                     if folder.is_dir() and not folder.is_symlink() and not folder.name.startswith(".")
                     and folder not in claimed and folder.name not in failed_ids
-                    and all(f.name in kit_names or f.name.endswith(".part") for f in folder.iterdir())]
+                    and all(is_kit_file(f.name) or f.name.endswith(".part") for f in folder.iterdir())]
     folders = sorted(set(folders))
     owned = {folder.name for folder in claimed} - {folder.name for folder in folders}
     named = {folder.name for folder in folders} | {pid for _, pid in gone if pid not in owned}

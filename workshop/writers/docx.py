@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from datetime import date, datetime, time
 from pathlib import Path
 
 import lxml.html
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -37,8 +38,8 @@ PARAGRAPH_CLASS_STYLES = {
 INLINE_TAGS = {"strong", "b", "em", "i", "span", "a", "br", "small", "img"}
 BLOCK_CONTAINERS = {"main", "section", "div", "article"}
 PAPER_MM = {"a4": (210, 297), "letter": (215.9, 279.4)}
-SUPPORTED = sorted(set(HEADING_STYLES) | {"p", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td",
-                                          "header", "footer"} | INLINE_TAGS | BLOCK_CONTAINERS)
+SUPPORTED = sorted(set(HEADING_STYLES) | {"p", "ul", "ol", "li", "table", "colgroup", "col", "thead", "tbody", "tr",
+                                          "th", "td", "header", "footer"} | INLINE_TAGS | BLOCK_CONTAINERS)
 
 
 def _classes(element) -> set[str]:
@@ -118,6 +119,15 @@ class _Writer:
         self.text_width = self.section.page_width - self.section.left_margin - self.section.right_margin
         self._style_ids: dict[str, str | None] = {}
 
+    @property
+    def _spacer_style(self) -> str:
+        """`Table Spacer` where the reference document has it (a brand's older one may not): `Table Text`."""
+        try:
+            self.document.styles["Table Spacer"]
+        except KeyError:
+            return "Table Text"
+        return "Table Spacer"
+
     def _style_id(self, name: str) -> str | None:
         """The id python-docx would write for paragraph style `name` (None for the default style)."""
         if name not in self._style_ids:
@@ -188,8 +198,12 @@ class _Writer:
 
     def table(self, element, container) -> None:
         rows = []  # (is_header, [cells])
+        widths: list[float] = []  # of each column, as a share of the text width (<colgroup>)
         for part in element:
             if not isinstance(part.tag, str):
+                continue
+            if part.tag == "colgroup":
+                widths += [_percent(col) for col in part if isinstance(col.tag, str)]
                 continue
             if part.tag not in ("thead", "tbody", "tr"):
                 raise _unsupported(part)
@@ -219,6 +233,7 @@ class _Writer:
         width.set(qn("w:w"), "5000")
         width.set(qn("w:type"), "pct")
         table._tbl.tblPr.append(width)
+        column_widths = self._column_widths(table, widths, columns)
         for is_header, cells in rows:
             row = table.add_row()
             tr_pr = row._tr.get_or_add_trPr()
@@ -228,27 +243,49 @@ class _Writer:
             # row.cells lays out the whole table's grid on every call, and setting a style by object
             # scans every style: both made a 500-deal table take seconds. These tables merge no
             # cells, so a row's cells are its <w:tc> elements, and the style ids are looked up once.
-            for cell, source in zip((_Cell(tc, table) for tc in row._tr.tc_lst), cells):
+            for index, (cell, source) in enumerate(zip((_Cell(tc, table) for tc in row._tr.tc_lst), cells)):
+                if column_widths:
+                    cell.width = column_widths[index]
                 paragraph = cell.paragraphs[0]
                 paragraph._p.style = self._style_id("Table Heading" if is_header or source.tag == "th" else "Table Text")
                 if "num" in _classes(source):
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 _add_inline(paragraph, source)
-        container.add_paragraph(style="Table Text")  # keeps the next table or heading apart
+        # Keeps the next table or heading apart, as theme.css's margin below a table does.
+        container.add_paragraph(style=self._spacer_style)
+
+    def _column_widths(self, table, widths: list[float], columns: int) -> list[int]:
+        """Fix the table's column widths to `widths` (shares of the text width), as the PDF lays them out."""
+        if len(widths) != columns or not all(widths):
+            return []
+        total = sum(widths)
+        lengths = [int(self.text_width * w / total) for w in widths]
+        layout = OxmlElement("w:tblLayout")
+        layout.set(qn("w:type"), "fixed")
+        table._tbl.tblPr.append(layout)
+        for column, length in zip(table._tbl.tblGrid.gridCol_lst, lengths):
+            column.w = length
+        return lengths
 
     def signatures(self, element, container) -> None:
-        """Signature blocks side by side: one borderless table cell per party."""
-        parties = [b for b in element if isinstance(b.tag, str)]
-        table = container.add_table(rows=1, cols=max(1, len(parties)))
+        """Signature blocks: a borderless table whose rows are the signature rows (party names, then
+        each pair of signers), so both sides' lines stand at the same height as in the PDF."""
+        rows = [r for r in element if isinstance(r.tag, str)]
+        if any("signature-row" not in _classes(r) for r in rows):
+            rows = [element]  # an older template: one row of party blocks
+        columns = max(1, max(len([c for c in r if isinstance(c.tag, str)]) for r in rows))
+        table = container.add_table(rows=len(rows), cols=columns)
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
-        table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-        for cell, party in zip(table.rows[0].cells, parties):
-            cell.width = int(self.text_width / len(parties))
-            first = cell.paragraphs[0]
-            first._element.getparent().remove(first._element)
-            self.blocks(party, cell)
-            if not cell.paragraphs:
-                cell.add_paragraph()
+        for row, source in zip(table.rows, rows):
+            row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+            for cell, part in zip(row.cells, [c for c in source if isinstance(c.tag, str)]):
+                cell.width = int(self.text_width / columns)
+                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
+                first = cell.paragraphs[0]
+                first._element.getparent().remove(first._element)
+                self.blocks(part, cell)
+                if not cell.paragraphs:
+                    cell.add_paragraph()
 
     # --- running header and footer ----------------------------------------------------------
     def _running_paragraph(self, part):
@@ -273,6 +310,46 @@ class _Writer:
         _add_field(paragraph, "PAGE")
         paragraph.add_run(" of ")
         _add_field(paragraph, "NUMPAGES")
+
+
+def _percent(col) -> float:
+    """The width of a <col> as a percentage: from `style="width: 22%"` (or a `width` attribute)."""
+    match = re.search(r"width\s*:\s*([\d.]+)%", col.get("style") or "") or re.fullmatch(r"([\d.]+)%?", col.get("width") or "")
+    if col.tag != "col" or match is None:
+        raise RenderError(f"<{col.tag}> (line {col.sourceline}): a <colgroup> holds <col style=\"width: N%\"> elements")
+    return float(match.group(1))
+
+
+# Word's own watermark: a WordArt shape (VML shape type 136) in the header, behind the text on every page.
+WATERMARK = (
+    '<w:r {ns}><w:pict>'
+    '<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" '
+    'path="m@7,l@8,m@5,21600l@6,21600e"><v:formulas><v:f eqn="sum #0 0 10800"/><v:f eqn="prod #0 2 1"/>'
+    '<v:f eqn="sum 21600 0 @1"/><v:f eqn="sum 0 0 @2"/><v:f eqn="sum 21600 0 @3"/><v:f eqn="if @0 @3 0"/>'
+    '<v:f eqn="if @0 21600 @1"/><v:f eqn="if @0 0 @2"/><v:f eqn="if @0 @4 21600"/><v:f eqn="mid @5 @6"/>'
+    '<v:f eqn="mid @8 @5"/><v:f eqn="mid @7 @8"/><v:f eqn="mid @6 @7"/><v:f eqn="sum @6 0 @5"/></v:formulas>'
+    '<v:path textpathok="t" o:connecttype="custom" o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800" '
+    'o:connectangles="270,180,90,0"/><v:textpath on="t" fitshape="t"/><o:lock v:ext="edit" text="t" shapetype="t"/>'
+    '</v:shapetype>'
+    '<v:shape id="PowerPlusWaterMarkObject" o:spid="_x0000_s2049" type="#_x0000_t136" '
+    'style="position:absolute;margin-left:0;margin-top:0;width:440pt;height:110pt;rotation:330;z-index:-251657216;'
+    'mso-position-horizontal:center;mso-position-horizontal-relative:margin;mso-position-vertical:center;'
+    'mso-position-vertical-relative:margin" o:allowincell="f" fillcolor="#0F4C81" stroked="f">'
+    '<v:fill opacity="6554f"/>'
+    '<v:textpath style="font-family:&quot;Arial&quot;;font-size:1pt;font-weight:bold" string="DRAFT"/>'
+    '</v:shape></w:pict></w:r>'
+)
+
+
+def _add_watermark(section) -> None:
+    """The word DRAFT across every page, behind the text, as Word draws its own watermarks (a shape in
+    the header), so the Word file is marked as the PDF is."""
+    from docx.oxml import parse_xml
+
+    namespaces = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+                  'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"')
+    paragraph = section.header.paragraphs[0]
+    paragraph._p.append(parse_xml(WATERMARK.format(ns=namespaces)))
 
 
 def _meta(root, name: str) -> str:
@@ -301,6 +378,8 @@ def html_to_docx(html: str, reference: Path, *, paper: str = "a4", created: date
     if body_element is None:
         raise RenderError("the rendered document has no <body>")
     writer.blocks(body_element, document)
+    if "draft" in _classes(body_element):
+        _add_watermark(writer.section)
 
     props = document.core_properties
     props.title = _core_text((root.findtext(".//title") or "").strip())
