@@ -36,7 +36,7 @@ def test_kit_builds_every_document_plan_and_calendar(kit):
     for partner in ("rheinwerk", "sakura", "bluewater"):
         folder = kit.year / partner
         expected = {f"{stem}.{fmt}" for stem in STEMS for fmt in ("pdf", "docx")}
-        assert expected | {"plan.json", "mop.ics", ".inputs"} == {p.name for p in folder.iterdir()}
+        assert expected | {"plan.json", "mop.ics", ".inputs", ".claim"} == {p.name for p in folder.iterdir()}
         assert pdf_pages((folder / "memo.pdf").read_bytes()) == 1
         assert json.loads((folder / "plan.json").read_text())["partner"]["id"] == partner
     manifest = json.loads((kit.year / "manifest.json").read_text())

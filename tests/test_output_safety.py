@@ -89,3 +89,127 @@ def test_output_docx_carries_no_external_relationship_from_a_theme(vendor, setti
 def archive_part(data: bytes, name: str) -> str:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return archive.read(name).decode()
+
+
+# --- a kit stays inside its output folder and its own folders ---------------------------------
+
+def test_output_prune_keeps_a_folder_a_person_made(kit):
+    assert kit().exit_code == 0
+    mine = kit.year / "signed-originals"
+    mine.mkdir()
+    (mine / "memo.pdf").write_bytes(b"%PDF- the signed original")
+    result = kit("--prune")
+    assert result.exit_code == 0
+    assert "signed-originals" not in result.output and "removed" not in result.output
+    assert (mine / "memo.pdf").read_bytes() == b"%PDF- the signed original"
+
+
+def test_output_prune_keeps_a_partner_folder_holding_a_persons_file(kit, profiles, caplog):
+    assert kit().exit_code == 0
+    (kit.year / "bluewater" / "notes.txt").write_text("call back in May")
+    (profiles / "bluewater.yaml").unlink()
+    result = kit("--prune")
+    assert result.exit_code == 0 and "removed" not in result.output
+    assert f"{kit.year / 'bluewater'}: could not remove it: it holds files workshop did not write (notes.txt); " \
+           f"it is kept" in caplog.text
+    assert (kit.year / "bluewater" / "notes.txt").is_file() and (kit.year / "bluewater" / "memo.pdf").is_file()
+
+
+def test_output_symlinked_partner_folder_is_refused(kit, profiles, tmp_path):
+    assert kit(formats="pdf,docx").exit_code == 0
+    outside = tmp_path / "elsewhere"
+    shutil.move(kit.year / "sakura", outside)
+    (kit.year / "sakura").symlink_to(outside, target_is_directory=True)
+    before = {p.name: p.read_bytes() for p in outside.iterdir()}
+    (profiles / "sakura.yaml").write_text((profiles / "sakura.yaml").read_text() + "# changed\n")
+    for _ in range(2):
+        result = kit()  # PDF only: the run would delete the .docx files it no longer writes
+        assert result.exit_code == 1
+        assert f"error: {kit.year / 'sakura'}: is a symbolic link (to {outside}); workshop writes only into real " \
+               f"folders inside the output folder: remove the link" in result.output
+        assert ", 1 failed" in result.output
+        assert {p.name: p.read_bytes() for p in outside.iterdir()} == before
+
+
+def test_output_symlinked_year_folder_is_refused(kit, tmp_path):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    kit.out.mkdir()
+    kit.year.symlink_to(outside, target_is_directory=True)
+    result = kit()
+    assert result.exit_code == 1 and f"error: {kit.year}: is a symbolic link" in result.output
+    assert list(outside.iterdir()) == []
+
+
+def test_output_full_disk_never_makes_a_partner_belong_to_no_profile(kit, profiles, monkeypatch):
+    import errno
+
+    from workshop.kits import pipeline, state
+
+    assert kit().exit_code == 0
+    (profiles / "rheinwerk.yaml").write_text((profiles / "rheinwerk.yaml").read_text() + "# changed\n")
+    real = state.write_atomic
+
+    def full(path, data):
+        if "rheinwerk" in str(path):  # its files, its claim and its failure record
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return real(path, data)
+
+    monkeypatch.setattr(pipeline, "write_atomic", full)
+    monkeypatch.setattr(state, "write_atomic", full)
+    for _ in range(2):
+        result = kit()
+        assert result.exit_code == 1 and "No space left on device" in result.output
+        assert "belong to no profile" not in result.output
+    monkeypatch.undo()
+    result = kit("--prune")
+    assert result.exit_code == 0 and "1 built, 2 unchanged, 0 failed" in result.output
+    assert "belong to no profile" not in result.output and "removed" not in result.output
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="finds the workers in /proc")
+def test_output_no_worker_outlives_a_killed_run(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    shutil.copytree(EXAMPLES, tmp_path / "profiles")
+    run = subprocess.Popen([sys.executable, "-m", "workshop", "kit", "--all", "--jobs", "2", "--date",
+                            AS_OF.isoformat(), "--profiles", "profiles", "--out", "out"], cwd=tmp_path,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline, workers = time.monotonic() + 60, []
+    while len(workers) < 2 and time.monotonic() < deadline and run.poll() is None:
+        time.sleep(0.1)
+        workers = [pid for pid in _children(run.pid)]
+    assert len(workers) == 2, "the run started its two workers"
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in workers if _alive(pid)]
+
+
+def _children(parent: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stream:
+                    fields = stream.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == parent:
+                found.append(int(entry))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process runs (a zombie nobody has reaped yet has stopped)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stream:
+            return stream.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
