@@ -27,6 +27,13 @@ EXAMPLES = ROOT / "partner_profiles"
 AS_OF = date(2026, 11, 26)
 
 
+def pytest_collection_modifyitems(items):
+    """Every test that builds a kit is slow (seconds each): `-m "not slow"` leaves them out."""
+    for item in items:
+        if "kit" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
