@@ -15,7 +15,7 @@ import pytest
 
 import workshop
 
-from .conftest import AS_OF, EXAMPLES, docx_text
+from .conftest import AS_OF, EXAMPLES, agreement_yaml, docx_text
 
 
 def png_bomb(path, side: int = 25_000) -> None:
@@ -36,14 +36,8 @@ def test_limits_signature_png_bomb_refused_before_decoding(write, tmp_path):
     png_bomb(tmp_path / "dana.png")
     assert (tmp_path / "dana.png").stat().st_size < 1_000_000
     write("vendor.yaml", (EXAMPLES / "vendor.yaml").read_text())
-    agreement = write("sakura.agreement.yaml", """
-        fiscal_year: 2028
-        strategy: align-vendor
-        periods: [{name: Year, start: 2027-02-01, end: 2028-01-31}]
-        review_cadence: Monthly
-        signatories:
-          vendor: [{name: Dana Whitfield, signed: 2026-12-03, signature_image: dana.png}]
-    """)
+    agreement = write("sakura.agreement.yaml",
+                      agreement_yaml("{name: Dana Whitfield, signed: 2026-12-03, signature_image: dana.png}"))
     started = time.monotonic()
     [problems] = workshop.validate([agreement]).values()
     assert time.monotonic() - started < 5

@@ -9,20 +9,9 @@ import shutil
 import pytest
 
 import workshop
-from workshop.errors import ProfileError
 
-from .conftest import AS_OF, EXAMPLES
-
-PROFILE = """
-name: Contoso Ltd
-fiscal_calendar: {type: monthly, first_month: 7}
-"""
-
-
-def problems_of(path) -> list[str]:
-    with pytest.raises(ProfileError) as caught:
-        workshop.load_profile(path)
-    return [str(p) for p in caught.value.problems]
+from .conftest import AS_OF, EXAMPLES, agreement_yaml
+from .test_profiles import MINIMAL as PROFILE, problems_of
 
 
 def test_reading_yaml_scalars_stay_what_a_person_wrote(write):
@@ -51,14 +40,7 @@ def test_reading_impossible_date_in_a_blackout_or_agreement(write, tmp_path):
     [message] = problems_of(path)
     assert message.startswith(f"{path}:4: blackouts[0].start: expected a date that exists, as YYYY-MM-DD")
     shutil.copy(EXAMPLES / "vendor.yaml", tmp_path)
-    agreement = write("contoso.agreement.yaml", """
-        fiscal_year: 2028
-        strategy: align-vendor
-        periods: [{name: Year, start: 2027-02-01, end: 2028-01-31}]
-        review_cadence: Monthly
-        signatories:
-          vendor: [{name: Dana Whitfield, signed: 2027-02-30}]
-    """)
+    agreement = write("contoso.agreement.yaml", agreement_yaml("{name: Dana Whitfield, signed: 2027-02-30}"))
     [problems] = [v for k, v in workshop.validate([agreement]).items()]
     assert [str(p) for p in problems] == [
         f"{agreement}:6: signatories.vendor[0].signed: expected a date that exists, as YYYY-MM-DD "

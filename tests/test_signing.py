@@ -158,16 +158,22 @@ def test_verify_modified_byte_inside_signed_range_exits_1(signed_pdf, invoke, tm
     assert "Traceback" not in result.output
 
 
-def test_verify_appended_content_exits_1(signed_pdf, invoke, tmp_path):
+def with_a_new_title(pdf: bytes, tmp_path):
+    """A signed PDF with its title changed in a revision of its own, as an editor saves it; returns the path."""
     from pypdf import PdfWriter
 
-    _, path = signed_pdf
-    writer = PdfWriter(path, incremental=True)
+    writer = PdfWriter(io.BytesIO(pdf), incremental=True)
     writer.add_metadata({"/Title": "Something else"})
     buffer = io.BytesIO()
     writer.write(buffer)
     changed = tmp_path / "changed.pdf"
     changed.write_bytes(buffer.getvalue())
+    return changed
+
+
+def test_verify_appended_content_exits_1(signed_pdf, invoke, tmp_path):
+    _, path = signed_pdf
+    changed = with_a_new_title(path.read_bytes(), tmp_path)
     result = invoke("verify", changed)
     assert result.exit_code == 1
     assert "MODIFIED: content was added to the file after signing" in result.output
@@ -313,15 +319,8 @@ def test_verify_countersigned_memo_is_intact_with_both_signers(signed_pdf, partn
 
 
 def test_verify_countersigned_memo_changed_afterwards_is_modified(signed_pdf, partner_key, invoke, tmp_path):
-    from pypdf import PdfWriter
-
     _, path = signed_pdf
-    writer = PdfWriter(io.BytesIO(countersign(path.read_bytes(), partner_key)), incremental=True)
-    writer.add_metadata({"/Title": "Something else"})
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    changed = tmp_path / "changed.pdf"
-    changed.write_bytes(buffer.getvalue())
+    changed = with_a_new_title(countersign(path.read_bytes(), partner_key), tmp_path)
     result = invoke("verify", changed)
     assert result.exit_code == 1
     assert result.output.count("MODIFIED: content was added to the file after signing") == 2
