@@ -45,15 +45,15 @@ def _png(path, size=(240, 60)):
 
 
 def test_agree_writes_a_draft_that_validates(invoke, profiles):
-    result = _agree(invoke, profiles, "--strategy", "dual-mop")
+    result = _agree(invoke, profiles, "--strategy", "align-vendor")
     assert result.exit_code == 0, result.output
-    path = profiles / "sakura.agreement.yaml"
+    path = profiles / "sakura.FY2028.agreement.yaml"
     assert result.output.strip() == str(path)
     agreement = load_agreement(path, vendor=workshop.load_vendor(profiles / "vendor.yaml"), fiscal_year=2028)
-    assert agreement.status == "draft" and agreement.strategy == "dual-mop" and agreement.fiscal_year == 2028
+    assert agreement.status == "draft" and agreement.strategy == "align-vendor" and agreement.fiscal_year == 2028
     plan = workshop.plan_partnership(workshop.load_vendor(profiles / "vendor.yaml"),
                                      workshop.load_profile(profiles / "sakura.yaml"), as_of=AS_OF)
-    option = next(o for o in plan.options if o.strategy == "dual-mop")
+    option = next(o for o in plan.options if o.strategy == "align-vendor")
     assert [(p.name, p.start, p.end) for p in agreement.periods] == [(p.name, p.start, p.end) for p in option.periods]
     assert [s.name for s in agreement.signatories.vendor] == [s.name for s in plan.vendor.signatories]
     assert [s.name for s in agreement.signatories.partner] == [s.name for s in plan.partner.signatories]
@@ -67,14 +67,14 @@ def test_agree_writes_a_draft_that_validates(invoke, profiles):
 
 def test_agree_refuses_to_overwrite_without_force(invoke, profiles):
     assert _agree(invoke, profiles, "--strategy", "align-vendor").exit_code == 0
-    path = profiles / "sakura.agreement.yaml"
+    path = profiles / "sakura.FY2028.agreement.yaml"
     path.write_text(path.read_text() + "# edited by hand\n")
-    result = _agree(invoke, profiles, "--strategy", "dual-mop")
+    result = _agree(invoke, profiles, "--strategy", "align-vendor")
     assert result.exit_code == 1
     assert f"{path}: an agreement already exists; pass --force" in result.output
     assert "# edited by hand" in path.read_text()
-    assert _agree(invoke, profiles, "--strategy", "dual-mop", "--force").exit_code == 0
-    assert "strategy: dual-mop" in path.read_text() and "# edited by hand" not in path.read_text()
+    assert _agree(invoke, profiles, "--strategy", "align-vendor", "--force").exit_code == 0
+    assert "strategy: align-vendor" in path.read_text() and "# edited by hand" not in path.read_text()
     assert not list(profiles.glob("*.part"))
 
 
@@ -93,7 +93,7 @@ def test_agreement_files_are_not_partner_profiles(invoke, profiles, tmp_path):
 
 def test_agreement_gap_between_periods_names_file_line_and_field(invoke, profiles):
     _agree(invoke, profiles, "--strategy", "align-vendor")
-    path = profiles / "sakura.agreement.yaml"
+    path = profiles / "sakura.FY2028.agreement.yaml"
     _edit(path, lambda d: d["periods"][2].update(start=date(2027, 8, 5)))
     result = invoke("validate", path)
     assert result.exit_code == 1
@@ -104,7 +104,7 @@ def test_agreement_gap_between_periods_names_file_line_and_field(invoke, profile
 
 def test_agreement_overlap_and_short_year_are_reported_together(profiles, invoke):
     _agree(invoke, profiles, "--strategy", "align-vendor")
-    path = profiles / "sakura.agreement.yaml"
+    path = profiles / "sakura.FY2028.agreement.yaml"
 
     def change(data):
         data["periods"][1]["start"] = date(2027, 4, 15)
@@ -120,7 +120,7 @@ def test_agreement_overlap_and_short_year_are_reported_together(profiles, invoke
 
 def test_agreement_signed_without_signatory_or_date(profiles, invoke):
     _agree(invoke, profiles, "--strategy", "align-vendor")
-    path = profiles / "sakura.agreement.yaml"
+    path = profiles / "sakura.FY2028.agreement.yaml"
 
     def change(data):
         data["status"] = "signed"
@@ -140,7 +140,7 @@ def test_agreement_signed_without_signatory_or_date(profiles, invoke):
 
 def test_agreement_wrong_fiscal_year(profiles, invoke):
     _agree(invoke, profiles, "--strategy", "align-vendor")
-    path = profiles / "sakura.agreement.yaml"
+    path = profiles / "sakura.FY2028.agreement.yaml"
     _edit(path, lambda d: d.update(fiscal_year=2027))
     line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if text.startswith("fiscal_year"))
     result = invoke("validate", path)
@@ -168,7 +168,7 @@ def test_agreement_unknown_field_and_bad_strategy_name_the_line(profiles, write)
 
 def test_agreement_signature_image_must_exist_and_be_png(profiles, invoke):
     _agree(invoke, profiles, "--strategy", "align-vendor")
-    path = profiles / "sakura.agreement.yaml"
+    path = profiles / "sakura.FY2028.agreement.yaml"
     (profiles / "fake.png").write_bytes(b"GIF89a not a png")
 
     def change(data):
@@ -189,7 +189,7 @@ def test_agreement_signature_image_must_exist_and_be_png(profiles, invoke):
 
 def test_agreement_truncated_png_is_a_clear_error_and_fails_only_its_partner(profiles, invoke, tmp_path):
     _agree(invoke, profiles, "--strategy", "align-vendor")
-    path = profiles / "sakura.agreement.yaml"
+    path = profiles / "sakura.FY2028.agreement.yaml"
     (profiles / "cut.png").write_bytes(_png(tmp_path / "whole.png").read_bytes()[:60])  # the header, no image data
     _edit(path, lambda d: _sign(d, "cut.png"))
     result = invoke("validate", profiles)
@@ -200,8 +200,8 @@ def test_agreement_truncated_png_is_a_clear_error_and_fails_only_its_partner(pro
 
 
 def test_agreement_dates_out_of_range_and_control_characters(profiles, invoke):
-    _agree(invoke, profiles, "--strategy", "dual-mop")
-    path = profiles / "sakura.agreement.yaml"
+    _agree(invoke, profiles, "--strategy", "align-vendor")
+    path = profiles / "sakura.FY2028.agreement.yaml"
 
     def change(data):
         data["periods"][0]["end"] = date(9999, 12, 31)
@@ -220,7 +220,7 @@ def test_agreement_status_for_the_kit_index(profiles, invoke):
     _agree(invoke, profiles, "--strategy", "align-vendor")
     assert agreement_status(partner_file) == "draft"
     assert agreement_status(partner_file, fiscal_year=2029) == "none"
-    _edit(profiles / "sakura.agreement.yaml", _sign)
+    _edit(profiles / "sakura.FY2028.agreement.yaml", _sign)
     assert agreement_status(partner_file, fiscal_year=2028) == "signed"
     assert workshop.agreement_status is agreement_status
 
@@ -229,13 +229,13 @@ def test_agreement_file_is_named_after_the_profile_id(profiles, invoke):
     path = profiles / "sakura.yaml"
     path.write_text("id: sakura-jp\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
     assert _agree(invoke, profiles, "--strategy", "align-vendor").exit_code == 0
-    assert (profiles / "sakura-jp.agreement.yaml").is_file()
+    assert (profiles / "sakura-jp.FY2028.agreement.yaml").is_file()
     assert agreement_status(path) == "draft"
 
 
 def test_memo_renders_from_a_draft_agreement(profiles, invoke, tmp_path):
-    _agree(invoke, profiles, "--strategy", "dual-mop")
-    path = profiles / "sakura.agreement.yaml"
+    _agree(invoke, profiles, "--strategy", "align-vendor")
+    path = profiles / "sakura.FY2028.agreement.yaml"
     _edit(path, lambda d: (d["periods"][0].update(name="Spring MOP"), d["commitments"].append(
         {"party": "both", "text": "Meet in Osaka every March."})))
     out = tmp_path / "out"
@@ -244,8 +244,8 @@ def test_memo_renders_from_a_draft_agreement(profiles, invoke, tmp_path):
     pdf = (out / "FY2028" / "sakura" / "memo.pdf").read_bytes()
     docx = (out / "FY2028" / "sakura" / "memo.docx").read_bytes()
     for text in (pdf_text(pdf), docx_text(docx)):
-        assert f"Spring MOP {longdate(date(2027, 2, 1))} {longdate(date(2027, 7, 31))}" in text
-        assert "Two MOPs a year" in text
+        assert f"Spring MOP {longdate(date(2027, 2, 1))} {longdate(date(2027, 4, 30))}" in text
+        assert "Align to Halcyon Cloud Software's fiscal quarters" in text
         assert "Both parties will meet in Osaka every March." in text
         assert "Draft" in text or "DRAFT" in text
         assert "date ____________" in text
@@ -253,17 +253,18 @@ def test_memo_renders_from_a_draft_agreement(profiles, invoke, tmp_path):
 
 
 def test_memo_ignores_an_agreement_for_another_year(profiles, invoke, tmp_path):
-    _agree(invoke, profiles, "--strategy", "dual-mop")
+    _agree(invoke, profiles, "--strategy", "align-vendor")
+    _edit(profiles / "sakura.FY2028.agreement.yaml", lambda d: d["periods"][0].update(name="Agreed first period"))
     out = tmp_path / "out"
     result = invoke("memo", "sakura", "--profiles", profiles, "--date", AS_OF.isoformat(), "--year", "2029",
                     "--out", out, "--format", "pdf")
     assert result.exit_code == 0, result.output
-    assert "MOP A (" not in pdf_text((out / "FY2029" / "sakura" / "memo.pdf").read_bytes())
+    assert "Agreed first period" not in pdf_text((out / "FY2029" / "sakura" / "memo.pdf").read_bytes())
 
 
 def test_memo_with_an_invalid_agreement_fails_that_partner(profiles, invoke, tmp_path):
-    _agree(invoke, profiles, "--strategy", "dual-mop")
-    path = profiles / "sakura.agreement.yaml"
+    _agree(invoke, profiles, "--strategy", "align-vendor")
+    path = profiles / "sakura.FY2028.agreement.yaml"
     _edit(path, lambda d: d.update(status="signed"))
     out = tmp_path / "out"
     result = invoke("memo", "--all", "--profiles", profiles, "--date", AS_OF.isoformat(), "--out", out, "--format", "pdf")

@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "workshop"
 # ../shared/DESIGN.md, "Target layout": each layer imports only from the layers above it (a lower rank).
 LAYERS = {
     "errors": 0, "formatting": 0, "sandbox": 0, "storage": 0, "version": 0,
-    "readers": 1, "profiles": 1, "workspace": 1,
+    "readers": 1, "profiles": 1, "workspace": 1, "crm": 1,
     "settings": 2,
     "fiscal": 3,
     "facts": 4, "mop": 4, "rules": 4, "agenda": 4, "plan": 4,

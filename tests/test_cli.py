@@ -68,7 +68,10 @@ def test_cli_memo_by_path_with_year_and_letter(invoke, profiles, tmp_path):
                     "--out", out, "--format", "pdf", "--date", "2026-11-26")
     assert result.exit_code == 0, result.output
     text = pdf_text((out / "FY2029" / "rheinwerk" / "memo.pdf").read_bytes())
-    assert "fiscal year 2029 (1 February 2028 to 31 January 2029)" in text
+    # Vendor FY2029 runs 1 February 2028 to 31 January 2029; Rheinwerk's calendar year 2028 overlaps it most,
+    # and aligning to it is recommended: the memo's scope is that span.
+    assert "FY2029" in text
+    assert "agree to run their joint business from 1 January 2028 to 31 December 2028" in text
 
 
 def test_cli_plan_json(invoke, profiles):

@@ -34,7 +34,8 @@ def test_extension_strategy_in_plan_json_kit_and_agreement(toy_strategy_register
     result = invoke("plan", "sakura", "--profiles", profiles, "--date", DATE, "--json")
     assert result.exit_code == 0, result.output
     options = {o["strategy"]: o for o in json.loads(result.output)["options"]}
-    assert options["one-year"]["periods"] == [{"name": "MOP year", "start": "2027-02-01", "end": "2028-01-31"}]
+    assert [(p["name"], p["start"], p["end"]) for p in options["one-year"]["periods"]] == [
+        ("MOP year", "2027-02-01", "2028-01-31")]
     assert set(options["one-year"]["factors"]) == {"urgency_overlap", "planning_alignment", "collisions", "complexity"}
 
     out = tmp_path / "out"
@@ -45,7 +46,7 @@ def test_extension_strategy_in_plan_json_kit_and_agreement(toy_strategy_register
 
     result = invoke("agree", "sakura", "--profiles", profiles, "--date", DATE, "--strategy", "one-year")
     assert result.exit_code == 0, result.output
-    agreement = workshop.load_agreement(profiles / "sakura.agreement.yaml")
+    agreement = workshop.load_agreement(profiles / "sakura.FY2028.agreement.yaml")
     assert agreement.strategy == "one-year" and len(agreement.periods) == 1
     assert "one-year" in workshop.schema("agreement")["properties"]["strategy"]["enum"]
 

@@ -92,8 +92,9 @@ def test_urgency_window_is_last_weeks_of_quarter():
 
 def test_recurring_range_wraps_new_year():
     span = DateRange(date(2027, 1, 1), date(2027, 12, 31))
+    # Whole occurrences: a blackout is printed with its real dates, not cut at the edge of a year.
     assert recurring_ranges((12, 20), (1, 6), span) == [
-        DateRange(date(2027, 1, 1), date(2027, 1, 6)),
-        DateRange(date(2027, 12, 20), date(2027, 12, 31)),
+        DateRange(date(2026, 12, 20), date(2027, 1, 6)),
+        DateRange(date(2027, 12, 20), date(2028, 1, 6)),
     ]
     assert recurring_ranges((2, 29), (2, 29), span) == [DateRange(date(2027, 2, 28), date(2027, 2, 28))]

@@ -275,6 +275,7 @@ def test_weekly_partner_plans_against_example_vendor(vendor):
     assert partners, "the examples include a weekly-calendar partner"
     for partner in partners:
         plan = workshop.plan_partnership(vendor, partner, as_of=AS_OF)
+        # Ironbridge's year starts in October, eight months after the vendor's February: two MOPs are offered.
         assert {o.strategy for o in plan.options} == {"align-vendor", "align-partner", "shared-quarter-end", "dual-mop"}
         partner_calendar = calendar_for(partner.fiscal_calendar)
         for option in plan.options:

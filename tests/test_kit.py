@@ -168,10 +168,21 @@ def test_kit_calendar_is_byte_identical_run_to_run(vendor):
 
 
 def test_kit_planning_session_falls_back_to_six_weeks_before(vendor, write):
-    assert planning_session_date(None, date(2027, 2, 1)) == date(2026, 12, 21)
-    assert planning_session_date(vendor.planning.annual_planning_month, date(2027, 2, 1)) == date(2026, 11, 2)
-    # A planning month equal to the start month means the year before, never the start day itself.
-    assert planning_session_date(2, date(2027, 2, 1)) == date(2026, 2, 2)
+    from workshop.facts import Side
+    from workshop.fiscal import MonthlyCalendar
+
+    def side(month, timing="nearest"):
+        return Side("Vendor", MonthlyCalendar(2), planning_month=month, planning_timing=timing)
+
+    # No planning month: six weeks before the year starts (Monday 21 December 2026).
+    assert planning_session_date(side(None), date(2027, 2, 1)) == date(2026, 12, 21)
+    # November is nearest to a February start: Monday 2 November 2026.
+    assert planning_session_date(side(11), date(2027, 2, 1)) == date(2026, 11, 2)
+    # Planning in the first month of one's own year plans that year: Monday 1 February 2027.
+    assert planning_session_date(side(2), date(2027, 2, 1)) == date(2027, 2, 1)
+    assert planning_session_date(side(2, "before-year"), date(2027, 2, 1)) == date(2026, 2, 2)
+    # August 2027 is 181 days after the start, August 2026 184 days before: Monday 2 August 2027.
+    assert planning_session_date(side(8), date(2027, 2, 1)) == date(2027, 8, 2)
 
 
 def test_kit_interrupted_run_leaves_no_part_files_and_is_completed_next_time(kit, monkeypatch):
@@ -267,7 +278,7 @@ def test_kit_carries_the_memo_in_its_agreed_state_and_the_index_says_which(invok
     plan = json.loads((kit.year / "sakura/plan.json").read_text())
     assert plan["memo"]["strategy"] == "align-partner" and plan["memo"]["status"] == "draft"
 
-    path = profiles / "sakura.agreement.yaml"
+    path = profiles / "sakura.FY2028.agreement.yaml"
     import yaml
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     for side in ("vendor", "partner"):
@@ -290,11 +301,11 @@ def test_kit_carries_the_memo_in_its_agreed_state_and_the_index_says_which(invok
 
 
 def test_kit_a_broken_agreement_fails_its_partner_only(invoke, kit, profiles):
-    assert invoke("agree", "sakura", "--profiles", profiles, "--date", DATE, "--strategy", "dual-mop").exit_code == 0
-    _set_agreement(profiles / "sakura.agreement.yaml", status="signed")  # nobody has signed
+    assert invoke("agree", "sakura", "--profiles", profiles, "--date", DATE, "--strategy", "shared-quarter-end").exit_code == 0
+    _set_agreement(profiles / "sakura.FY2028.agreement.yaml", status="signed")  # nobody has signed
     result = kit()
     assert result.exit_code == 1
-    assert "sakura.agreement.yaml" in result.output and "signed" in result.output
+    assert "sakura.FY2028.agreement.yaml" in result.output and "signed" in result.output
     assert "2 built, 0 unchanged, 1 failed" in result.output
     assert {row["id"]: row["status"] for row in index_csv(kit.year)}["sakura"] == "failed"
 
@@ -348,7 +359,7 @@ def test_kit_two_profiles_with_one_id_build_one_and_report_the_other(kit, profil
 def test_kit_calendar_follows_the_agreed_periods(invoke, kit, profiles):
     from icalendar import Calendar
 
-    assert invoke("agree", "sakura", "--profiles", profiles, "--date", DATE, "--strategy", "dual-mop").exit_code == 0
+    assert invoke("agree", "sakura", "--profiles", profiles, "--date", DATE, "--strategy", "shared-quarter-end").exit_code == 0
     assert kit().exit_code == 0
     agreed = json.loads((kit.year / "sakura/plan.json").read_text())["memo"]["periods"]
     calendar = Calendar.from_ical((kit.year / "sakura/mop.ics").read_bytes())
@@ -362,15 +373,15 @@ def test_kit_notices_an_agreement_when_run_from_another_folder(invoke, kit, prof
     relative = invoke("kit", "--all", "--profiles", "profiles", "--date", DATE, "--out", kit.out, "--format", "pdf",
                       "--jobs", "1")
     assert relative.exit_code == 0
-    assert invoke("agree", "sakura", "--profiles", profiles, "--date", DATE, "--strategy", "dual-mop").exit_code == 0
+    assert invoke("agree", "sakura", "--profiles", profiles, "--date", DATE, "--strategy", "shared-quarter-end").exit_code == 0
     monkeypatch.chdir(tmp_path.parent)
     assert "1 built, 2 unchanged" in kit().output  # absolute --profiles now; the new agreement still counts
 
 
 def test_kit_ignores_an_agreement_for_another_year_even_if_it_would_not_fit_this_one(invoke, kit, profiles):
-    assert invoke("agree", "sakura", "--profiles", profiles, "--date", DATE, "--strategy", "dual-mop",
+    assert invoke("agree", "sakura", "--profiles", profiles, "--date", DATE, "--strategy", "shared-quarter-end",
                   "--year", "2030").exit_code == 0
-    _set_agreement(profiles / "sakura.agreement.yaml", status="signed")  # nobody has signed: wrong, but not ours
+    _set_agreement(profiles / "sakura.FY2030.agreement.yaml", status="signed")  # nobody has signed: wrong, but not ours
     result = kit()
     assert result.exit_code == 0, result.output
     assert {row["id"]: row["agreement"] for row in index_csv(kit.year)}["sakura"] == "none"
@@ -384,8 +395,8 @@ def test_kit_a_changed_signature_image_rebuilds_its_partner(invoke, kit, profile
         ImageDraw.Draw(image).line([(10, 45), (120, 10), (230, 40)], fill=colour, width=4)
         image.save(profiles / "dana.png")
 
-    assert invoke("agree", "sakura", "--profiles", profiles, "--date", DATE, "--strategy", "dual-mop").exit_code == 0
-    path = profiles / "sakura.agreement.yaml"
+    assert invoke("agree", "sakura", "--profiles", profiles, "--date", DATE, "--strategy", "shared-quarter-end").exit_code == 0
+    path = profiles / "sakura.FY2028.agreement.yaml"
     import yaml
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     for side in ("vendor", "partner"):

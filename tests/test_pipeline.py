@@ -109,7 +109,7 @@ def _png(path):
 
 def test_pipeline_a_signed_memo_renders_from_plan_json_alone(invoke, profiles, tmp_path, settings):
     assert invoke("agree", "sakura", "--profiles", profiles, "--date", DATE, "--strategy", "align-partner").exit_code == 0
-    path = profiles / "sakura.agreement.yaml"
+    path = profiles / "sakura.FY2028.agreement.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     for side in ("vendor", "partner"):
         for person in data["signatories"][side]:

@@ -59,7 +59,11 @@ def test_plan_one_month_offset_pairs_quarter_ends():
 def test_plan_has_every_strategy_with_periods_tiling_a_year():
     for partner_month in range(1, 13):
         plan = plan_for(2, partner_month)
-        assert [o.strategy for o in plan.options] == ["align-vendor", "align-partner", "shared-quarter-end", "dual-mop"]
+        # Two MOPs a year only where the fiscal years start three months or more apart (February and May to November).
+        apart = min((partner_month - 2) % 12, (2 - partner_month) % 12)
+        offered = ["align-vendor", "align-partner", "shared-quarter-end"] + (["dual-mop"] if apart >= 3 else [])
+        assert [o.strategy for o in plan.options] == offered
+        assert ("dual-mop" in plan.not_offered) == (apart < 3)
         for option in plan.options:
             assert_tiles_a_year(option.periods)
             assert 0 <= option.score <= 100

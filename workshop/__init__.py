@@ -20,9 +20,11 @@ from .agreements import (
     apply_agreement,
     draft_agreement,
     load_agreement,
+    previous_mop,
     validate,
     write_agreement,
 )
+from .crm import ImportReport, import_partners, import_sources
 from .documents import Document, document, documents, register_document
 from .documents.html import render_html
 from .documents.theme import Theme, theme_for
@@ -91,8 +93,9 @@ __all__ = [
     "Settings", "SigningError", "Strategy", "Theme", "UsageError", "VendorProfile", "WeeklyCalendar",
     "WorkshopError", "agreement_for", "agreement_path", "agreement_schema", "agreement_status",
     "apply_agreement", "build", "calendar_for", "document", "document_formats", "documents", "draft_agreement",
-    "find_vendor_file", "index_rows", "is_vendor_file", "load_agreement", "load_profile", "load_settings",
-    "load_vendor", "partner_files", "plan_partnership", "plan_schema", "plan_summary", "planned_year", "profile_files",
+    "find_vendor_file", "ImportReport", "import_partners", "import_sources", "index_rows", "is_vendor_file",
+    "load_agreement", "load_profile", "load_settings",
+    "load_vendor", "partner_files", "plan_partnership", "previous_mop", "plan_schema", "plan_summary", "planned_year", "profile_files",
     "prune_partners", "rewrite_index", "describe_signatures", "public_holidays", "register_document", "register_strategy", "register_writer",
     "render_document", "render_html", "render_memo", "resolve_partner", "schema", "select_shard", "signed_memo",
     "stale_partners", "strategy_names", "theme_for", "validate", "vendor_file_for", "verify_pdf",

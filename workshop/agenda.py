@@ -3,12 +3,14 @@ agreement: what both sides undertake, and when the joint planning session happen
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .facts import MONTHS, Facts, Side
+from .facts import MONTHS, Side, planning_start
+from .fiscal import DateRange
 
 PLANNING_FALLBACK = timedelta(weeks=6)
 
@@ -93,65 +95,151 @@ def build_agenda(questions: Iterable[Any], minutes: int) -> list[AgendaItem]:
     return agenda
 
 
+class CommitmentDate(_Model):
+    """One dated occurrence of a commitment: a forecast due, a pipeline review, a kick-off."""
+
+    day: date
+    period: str = ""
+    """The MOP period it belongs to, if it belongs to one."""
+    note: str = ""
+    """Why the day is earlier than the rule that sets it would put it (a person away, a closure)."""
+
+
 class Commitment(_Model):
     """Something one side (or both) undertakes in the agreement memo."""
 
     party: Literal["vendor", "partner", "both"]
     text: str
+    """A sentence starting with a verb, worded for the memo ("the Vendor", "the Partner")."""
+    kind: str = ""
+    """`forecast`, `deal-desk`, `review`, `kick-off` or `planning` for the built-in ones."""
+    owners: list[str] = []
+    """The people who carry it: one per side that acts, where the profiles name them."""
+    dates: list[CommitmentDate] = []
+    """When it falls due, each on a working day of the side that acts."""
 
 
-def _working_days_before(day: date, count: int, closed: frozenset[date]) -> date:
+@dataclass(frozen=True)
+class Actor:
+    """A side as commitments see it: its working days and the person who carries its commitments."""
+
+    side: Side
+    owner: str | None = None
+
+    @property
+    def absences(self) -> list[DateRange]:
+        return [a.span for a in self.side.away if a.person == self.owner]
+
+
+def _short(day: date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1][:3]} {day.year}"
+
+
+def _away_note(actor: Actor, day: date, wanted: date) -> str:
+    if day == wanted:
+        return ""
+    span = next((s for s in actor.absences if wanted in s), None)
+    if span is not None:
+        return f"brought forward from {_short(wanted)}: {actor.owner} is away {_short(span.start)} to {_short(span.end)}"
+    return f"brought forward from {_short(wanted)}: not a working day"
+
+
+def _acting_day(wanted: date, actors: list[Actor]) -> tuple[date, str]:
+    """`wanted`, or the last day before it on which every actor works and its owner is there."""
+    day = wanted
+    while any(not a.side.working.is_working_day(day) or any(day in s for s in a.absences) for a in actors):
+        day -= timedelta(days=1)
+    notes = [n for a in actors if (n := _away_note(a, day, wanted))]
+    return day, notes[0] if notes else ""
+
+
+def _common_working_days_before(end: date, count: int, actors: list[Actor]) -> date:
+    day = end
     while count:
         day -= timedelta(days=1)
-        if day.weekday() < 5 and day not in closed:
+        if all(a.side.working.is_working_day(day) for a in actors):
             count -= 1
     return day
 
 
-def draft_commitments(facts: Facts, period_ends: list[date], vendor: Side, partner: Side) -> list[Commitment]:
-    """The commitments a MOP agreement usually carries, dated from the proposed periods."""
-    closed = vendor.holidays | partner.holidays
-    forecast_days = [_working_days_before(end, 5, closed) for end in period_ends]
-    dates = ", ".join(f"{d.day} {MONTHS[d.month - 1][:3]}" for d in forecast_days)
+def _dates_text(dates: list[CommitmentDate]) -> str:
+    text = ", ".join(_short(d.day) for d in dates)
+    moved = [d for d in dates if d.note]
+    if moved:
+        text += "; " + "; ".join(f"{_short(d.day)} is {d.note}" for d in moved)
+    return text
+
+
+def draft_commitments(periods: list[tuple[str, date, date]], kickoffs: list[date], vendor: Actor, partner: Actor,
+                      as_of: date) -> list[Commitment]:
+    """The commitments a MOP agreement usually carries, dated from the periods (name, start, end):
+    every date on a working day of the side that acts, outside the absences of the person named."""
+    forecasts = []
+    for name, _, end in periods:
+        wanted = partner.side.working.working_days_before(end, 5)
+        day, note = _acting_day(wanted, [partner])
+        forecasts.append(CommitmentDate(day=day, period=name, note=note))
+    reviews = []
+    for name, start, end in periods:
+        wanted = max(start, _common_working_days_before(end, 5, [vendor, partner]))
+        day, note = _acting_day(wanted, [vendor, partner])
+        reviews.append(CommitmentDate(day=day, period=name, note=note))
+    in_last_two_weeks = all((end - r.day).days < 14 for r, (_, _, end) in zip(reviews, periods))
+    starts = []
+    for kickoff in kickoffs:
+        day = kickoff
+        while not all(a.side.working.is_working_day(day) for a in (vendor, partner)):
+            day += timedelta(days=1)
+        starts.append(CommitmentDate(day=day, period=next((n for n, s, e in periods if s <= day <= e), "")))
+    owners = [a.owner for a in (vendor, partner) if a.owner]
     commitments = [
-        Commitment(party="partner", text=f"Share a committed forecast for each MOP period five working days before "
-                                         f"it ends ({dates})."),
-        Commitment(party="vendor", text="Decide deal registrations and special pricing for committed deals within "
-                                        "two working days, and before the MOP period ends."),
-        Commitment(party="both", text="Review the joint pipeline together in the last two weeks of every MOP period "
-                                      "and agree the next period's top deals."),
+        Commitment(party="partner", kind="forecast", owners=[partner.owner] if partner.owner else [], dates=forecasts,
+                   text=f"Share a committed forecast for each MOP period five working days before it ends "
+                        f"({_dates_text(forecasts)})."),
+        Commitment(party="vendor", kind="deal-desk", owners=[vendor.owner] if vendor.owner else [],
+                   text="Decide deal registrations and special pricing for committed deals within two working "
+                        "days, and before the MOP period ends."),
+        Commitment(party="both", kind="review", owners=owners, dates=reviews,
+                   text=f"Review the joint pipeline together {'in the last two weeks of' if in_last_two_weeks else 'before the end of'} "
+                        f"every MOP period ({_dates_text(reviews)}) and agree the next period's top deals."),
+        Commitment(party="both", kind="kick-off", owners=owners, dates=starts,
+                   text=f"Start {'each MOP' if len(starts) > 1 else 'the MOP year'} with a joint kick-off "
+                        f"({', '.join(_short(d.day) for d in starts)})."),
     ]
     # Worded for the memo, which names the parties once ("the Vendor", "the Partner").
-    if facts.vendor.annual_planning_month:
-        commitments.append(Commitment(
-            party="vendor", text=f"Invite the Partner to its annual planning in "
-                                 f"{MONTHS[facts.vendor.annual_planning_month - 1]}."))
-    if facts.partner.annual_planning_month:
-        commitments.append(Commitment(
-            party="partner", text=f"Invite the Vendor to its annual planning in "
-                                  f"{MONTHS[facts.partner.annual_planning_month - 1]}."))
+    for actor, party, other in ((vendor, "vendor", "Partner"), (partner, "partner", "Vendor")):
+        start = next_planning(actor.side.planning_month, as_of)
+        if start is not None:
+            commitments.append(Commitment(
+                party=party, kind="planning", owners=[actor.owner] if actor.owner else [],
+                dates=[CommitmentDate(day=_first_working_on_or_after(start, actor))],
+                text=f"Invite the {other} to its annual planning in {MONTHS[start.month - 1]} {start.year}."))
     return commitments
 
 
-def first_working_day(day: date) -> date:
-    """`day`, or the Monday after it when it falls on a weekend (public holidays are not known here)."""
-    while day.weekday() >= 5:
+def _first_working_on_or_after(day: date, actor: Actor) -> date:
+    """The first day from `day` on which the actor's side works and its owner is there."""
+    while not actor.side.working.is_working_day(day) or any(day in s for s in actor.absences):
         day += timedelta(days=1)
     return day
 
 
-def planning_session_date(planning_month: int | None, year_start: date) -> date:
-    """When to hold the joint planning session for the vendor year starting on `year_start`.
-
-    The first working day of the vendor's annual planning month, in the last such month before the
-    year starts, so the partner joins the vendor's own planning rather than reacting to its result.
-    Without a planning month, six weeks before the year starts (enough time to agree a MOP
-    before the first period).
-    """
-    month = planning_month
+def next_planning(month: int | None, as_of: date) -> date | None:
+    """The first day of the next planning month after `as_of` (one under way on `as_of` has begun
+    without the agreement; the next one is the one both sides can still plan for)."""
     if month is None:
-        return first_working_day(year_start - PLANNING_FALLBACK)
-    candidate = date(year_start.year, month, 1)
-    if candidate >= year_start:
-        candidate = date(year_start.year - 1, month, 1)
-    return first_working_day(candidate)
+        return None
+    year = as_of.year if month > as_of.month else as_of.year + 1
+    return date(year, month, 1)
+
+
+def planning_session_date(side: Side, year_start: date) -> date:
+    """When to hold the joint planning session for the vendor year starting on `year_start`: the first
+    working day of the vendor's planning month that plans that year (its occurrence nearest the start,
+    or as the profile's `planning.timing` says), so the partner joins the vendor's own planning rather
+    than reacting to its result. Without a planning month, six weeks before the year starts."""
+    start = planning_start(side.planning_month, year_start, side.planning_timing)
+    day = start if start is not None else year_start - PLANNING_FALLBACK
+    while not side.working.is_working_day(day):
+        day += timedelta(days=1)
+    return day

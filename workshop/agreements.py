@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -13,11 +14,12 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
-from .agenda import Commitment
+from .agenda import Commitment, CommitmentDate
 from .errors import Problem, ProfileError, WorkshopError
 from .fiscal import FIRST_YEAR, LAST_YEAR, calendar_for
 from .mop import strategy_names
-from .plan import MemoSignatory, MemoTerms, MopPeriod, Plan
+from .mop.span import handover, period_status
+from .plan import MemoSignatory, MemoTerms, MopPeriod, Plan, PreviousMop
 from .profiles import Profile
 from .readers import dotted, field_lines, load_model
 from .readers.fields import Day, Line, Name, Text
@@ -67,6 +69,10 @@ class AgreedCommitment(_Model):
     """Who undertakes it: `vendor`, `partner` or `both`."""
     text: Annotated[Text, Field(min_length=1)]
     """What they undertake, as a sentence starting with a verb (the memo prints "The Vendor will …")."""
+    owners: list[str] = []
+    """The people who carry it, one per side that acts."""
+    dates: list[date] = []
+    """When it falls due (forecasts, reviews, kick-offs), for the MOP calendar."""
 
 
 class AgreementSignatory(_Model):
@@ -98,6 +104,8 @@ class Agreement(_Model):
     """The vendor fiscal year the agreement covers; its periods must fall in it."""
     strategy: str
     """The MOP shape agreed: `align-vendor`, `align-partner`, `shared-quarter-end` or `dual-mop` (it may differ from the recommendation)."""
+    rationale: str = ""
+    """Why this MOP was agreed, as the memo prints it; empty: the drafted option's sentence, or one saying the periods were agreed in place of the drafted dates when they differ."""
     periods: list[AgreedPeriod] = Field(min_length=1)
     """The agreed periods, in order; together they tile one year without gaps or overlaps."""
     commitments: list[AgreedCommitment] = []
@@ -174,6 +182,10 @@ def check_agreement(agreement: Agreement, path: Path, *, vendor: Profile | None 
         problem(("periods",), f"the periods cover {total} days ({periods[0].start} to {periods[-1].end}); "
                               f"a MOP year is {MIN_YEAR_DAYS} to {MAX_YEAR_DAYS} days")
 
+    named = re.search(r"\.FY(\d{4})\.agreement\.yaml$", path.name, re.IGNORECASE)
+    if named and int(named.group(1)) != agreement.fiscal_year:
+        problem(("fiscal_year",), f"the file is named for FY{named.group(1)}, but the agreement is for "
+                                  f"FY{agreement.fiscal_year}; rename the file or fix the year")
     if fiscal_year is not None and agreement.fiscal_year != fiscal_year:
         problem(("fiscal_year",), f"the agreement is for FY{agreement.fiscal_year}, but FY{fiscal_year} is being planned")
     if vendor is not None:
@@ -215,28 +227,53 @@ def load_agreement(path: str | Path, *, vendor: Profile | None = None, fiscal_ye
     return agreement
 
 
+def agreement_files_for(partner_file: str | Path, partner_id: str, fiscal_year: int) -> list[Path]:
+    """Where a partner's agreement for `fiscal_year` may be: its own file for the year, then the
+    single undated file of earlier versions (used only if it is for that year)."""
+    return [agreement_path(partner_file, partner_id, fiscal_year), agreement_path(partner_file, partner_id)]
+
+
 def agreement_for(partner_file: str | Path, partner_id: str, fiscal_year: int, *,
                   vendor: Profile | None = None) -> Agreement | None:
     """The partner's agreement for `fiscal_year`, checked (against `vendor`'s calendar if given), or
-    None if there is no agreement file or it is for another year — last year's or next year's
-    outcome, which is not checked against this year's calendar."""
-    path = agreement_path(partner_file, partner_id)
-    if not path.is_file():
+    None if there is none. An undated agreement file for another year (last year's or next year's
+    outcome) is not checked against this year's calendar."""
+    dated, undated = agreement_files_for(partner_file, partner_id, fiscal_year)
+    if dated.is_file():
+        return load_agreement(dated, vendor=vendor, fiscal_year=fiscal_year)
+    if not undated.is_file():
         return None
-    year = load_model(path, Agreement, what="an agreement").fiscal_year  # its fields only, for the year
+    year = load_model(undated, Agreement, what="an agreement").fiscal_year  # its fields only, for the year
     if year != fiscal_year:
-        log.info("%s: agreement is for FY%d, not FY%d; not used", path, year, fiscal_year)
+        log.info("%s: agreement is for FY%d, not FY%d; not used", undated, year, fiscal_year)
         return None
-    return load_agreement(path, vendor=vendor)
+    return load_agreement(undated, vendor=vendor)
+
+
+def previous_mop(partner_file: str | Path, partner_id: str, fiscal_year: int, *,
+                 vendor: Profile | None = None) -> PreviousMop | None:
+    """The MOP agreed for the year before `fiscal_year`, if there is a valid agreement for it (a
+    broken one is logged and left out: it must not stop this year's plan)."""
+    try:
+        agreement = agreement_for(partner_file, partner_id, fiscal_year - 1, vendor=vendor)
+    except ProfileError as exc:
+        log.warning("last year's agreement is not used: %s", exc)
+        return None
+    if agreement is None:
+        return None
+    return PreviousMop(fiscal_year=agreement.fiscal_year, strategy=agreement.strategy,
+                       start=agreement.periods[0].start, end=agreement.periods[-1].end)
 
 
 def agreement_status(partner_file: str | Path, fiscal_year: int | None = None) -> AgreementStatus:
-    """`signed`, `draft` or `none` (no agreement file, or one for another fiscal year) for a partner
-    profile, e.g. for a kit's index. Raises ProfileError if the profile or the agreement is invalid."""
+    """`signed`, `draft` or `none` (no agreement for the year) for a partner profile, e.g. for a kit's
+    index; without a year, of its latest agreement. Raises ProfileError if the profile or the
+    agreement is invalid."""
     partner_id = load_profile(partner_file).id  # a profile may set its own id
     if fiscal_year is None:
-        path = agreement_path(partner_file, partner_id)
-        return load_agreement(path).status if path.is_file() else "none"
+        found = sorted(Path(partner_file).parent.glob(f"{partner_id}.FY*.agreement.yaml")) or \
+            [p for p in [agreement_path(partner_file, partner_id)] if p.is_file()]
+        return load_agreement(found[-1]).status if found else "none"
     agreement = agreement_for(partner_file, partner_id, fiscal_year)
     return agreement.status if agreement is not None else "none"
 
@@ -268,7 +305,8 @@ def draft_agreement(plan: Plan, strategy: str | None = None) -> Agreement:
         fiscal_year=plan.fiscal_year,
         strategy=option.strategy,
         periods=[AgreedPeriod(name=p.name, start=p.start, end=p.end) for p in option.periods],
-        commitments=[AgreedCommitment(party=c.party, text=c.text) for c in option.commitments],
+        commitments=[AgreedCommitment(party=c.party, text=c.text, owners=c.owners, dates=[d.day for d in c.dates])
+                     for c in option.commitments],
         review_cadence=plan.review_cadence,
         signatories=AgreementSignatories(
             vendor=[AgreementSignatory(name=s.name, title=s.title) for s in plan.vendor.signatories],
@@ -298,10 +336,24 @@ def memo_terms(agreement: Agreement, plan: Plan) -> MemoTerms:
     except ValueError as exc:
         raise ProfileError([Problem(agreement._source or Path("agreement"), str(exc),
                                     "signatories")]) from None
+    periods = [MopPeriod(name=p.name, start=p.start, end=p.end, status=period_status(p.start, p.end, plan.as_of))
+               for p in agreement.periods]
+    drafted = [(p.name, p.start, p.end) for p in option.periods]
+    edited = [(p.name, p.start, p.end) for p in periods] != drafted
+    rationale = agreement.rationale or (
+        "Both sides agreed the periods below in place of the drafted dates." if edited else option.rationale)
+
+    def dated(commitment: AgreedCommitment) -> Commitment:
+        dates = [CommitmentDate(day=d, period=next((p.name for p in periods if p.start <= d <= p.end), ""))
+                 for d in commitment.dates]
+        return Commitment(party=commitment.party, text=commitment.text, owners=commitment.owners, dates=dates)
+
     return MemoTerms(
-        status=agreement.status, strategy=option.strategy, title=option.title, rationale=option.rationale,
-        periods=[MopPeriod(name=p.name, start=p.start, end=p.end) for p in agreement.periods],
-        commitments=[Commitment(party=c.party, text=c.text) for c in agreement.commitments],
+        status=agreement.status, strategy=option.strategy, title=option.title, rationale=rationale,
+        periods=periods, start=periods[0].start, end=periods[-1].end,
+        halves=[] if edited else option.halves,
+        handover=handover(periods, plan.as_of, plan.facts.vendor_year_end, plan.locale),
+        commitments=[dated(c) for c in agreement.commitments],
         review_cadence=agreement.review_cadence,
         vendor_signatories=vendor, partner_signatories=partner,
     )

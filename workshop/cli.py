@@ -60,6 +60,7 @@ def cli(ctx: click.Context, debug: bool, verbose: int) -> None:
       workshop kit --all                             every partner's kit and an index into ./output
       workshop memo --all --date 2026-11-26          memos only, for every partner
       workshop agree sakura --strategy dual-mop      record what was agreed; edit, then sign
+      workshop import accounts.csv deals.csv         partner profiles from CRM exports
       workshop verify output/FY2028/sakura/memo.pdf  check a digitally signed memo
     """
     ctx.meta["workshop.debug"] = debug
@@ -390,9 +391,68 @@ def agree(partner: str, profiles_dir: Path, vendor_file: Path | None, as_of: dat
     settings = _settings(vendor_file, as_of, fiscal_year, rule_dirs)
     profile = workshop.load_profile(partner_file)
     result = workshop.plan_partnership(workshop.load_vendor(vendor_file), profile, settings)
-    path = workshop.write_agreement(workshop.agreement_path(partner_file, profile.id),
+    path = workshop.write_agreement(workshop.agreement_path(partner_file, profile.id, result.fiscal_year),
                                     workshop.draft_agreement(result, strategy), force=force)
     click.echo(str(path))
+
+
+@cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--source", type=click.Choice(workshop.import_sources()),
+              help="The CRM the exports come from, with its built-in column names [default: the one whose "
+                   "columns the files have].")
+@click.option("--map", "mapping_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              metavar="FILE.yaml", help="A mapping file for any other export: columns, value maps, date and "
+                                        "number formats (see README, \"Importing from a CRM\").")
+@click.option("--profiles", "profiles_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=DEFAULT_PROFILES, show_default=True, help="The profiles folder to write into.")
+@click.option("--check", is_flag=True, help="Print what would change, per partner and field; write nothing.")
+def import_(files: tuple[Path, ...], source: str | None, mapping_file: Path | None, profiles_dir: Path,
+            check: bool) -> None:
+    """Write or update partner profiles from CRM or spreadsheet exports.
+
+    FILES are exports of accounts (companies), contacts and opportunities (deals) as CSV
+    (comma, semicolon or tab separated, as Excel writes it) or Excel .xlsx (every sheet is read);
+    which is which is told by their columns. Rows are joined by the CRM's account id, and each
+    account's profile is found by its `crm_id` (a new one is named after the account).
+
+    Fields the export fills are updated; everything else in a profile stays as it is: blackouts,
+    absences, notes, the session, a weekly calendar, comments and key order. A deal the export
+    lists as closed (won or lost) leaves the profile; a partner, contact or deal missing from the
+    export is named, never deleted.
+    A bad row is reported with its file, row and column and the others are imported.
+
+    Exits 0 when every row was imported, 1 when any failed.
+
+    \b
+    Examples:
+      workshop import accounts.csv contacts.csv opportunities.csv --check    what would change
+      workshop import accounts.csv contacts.csv opportunities.csv            then review: git diff
+      workshop import companies.xlsx --source hubspot
+      workshop import partners.csv --map import.yaml
+    """
+    if source and mapping_file:
+        raise click.UsageError("pass --source or --map, not both (a mapping file can start from a built-in "
+                               "source with `base: salesforce`)")
+    report = workshop.import_partners(list(files), profiles_dir, mapping=mapping_file, source=source, check=check)
+    if report.tables:
+        click.echo(f"{report.source} export: " + "; ".join(
+            f"{t.label}: {t.rows} {t.kind}" + (f" ({t.skipped} closed, left out)" if t.skipped else "")
+            for t in report.tables), err=True)
+    verbs = {"create": "would create" if check else "created", "update": "would update" if check else "updated"}
+    for partner in report.partners:
+        if partner.action != "unchanged":
+            click.echo(f"{verbs[partner.action]} {partner.path} ({partner.name})")
+            for change in partner.changes:
+                click.echo(f"  {change}")
+        for note in partner.notes:
+            click.echo(f"note: {partner.path.name}: {note}", err=True)
+    for path, name in report.missing:
+        click.echo(f"note: {path} ({name}) is not in the accounts export; left as it is", err=True)
+    for problem in report.problems:
+        click.echo(f"error: {problem}", err=True)
+    click.echo(report.summary(), err=True)
+    sys.exit(EXIT_OK if report.ok else EXIT_FAILED)
 
 
 @cli.command()

@@ -18,13 +18,25 @@ class Problem:
     message: str
     field: str = ""
     line: int | None = None
+    row: int | None = None
+    """In a spreadsheet or CSV export: the row as a spreadsheet shows it (the header is usually row 1)."""
+    column: str = ""
+    """In a spreadsheet or CSV export: the column's header."""
+    sheet: str = ""
+    """In a workbook: the sheet's name."""
 
     def __str__(self) -> str:
         where = str(self.file)
         if self.line is not None:
             where += f":{self.line}"
-        if self.field:
-            return f"{where}: {self.field}: {self.message}"
+        if self.sheet:
+            where += f' (sheet "{self.sheet}")'
+        # Tables have no lines a user can jump to; they find a cell by its row and column.
+        cell = ", ".join(([f"row {self.row}"] if self.row is not None else [])
+                         + ([f'column "{self.column}"'] if self.column else []))
+        for part in (cell, self.field):
+            if part:
+                where += f": {part}"
         return f"{where}: {self.message}"
 
 

@@ -9,12 +9,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .agenda import AgendaItem, Commitment, build_agenda, draft_commitments, planning_session_date
+from .agenda import Actor, AgendaItem, Commitment, build_agenda, draft_commitments, planning_session_date
 from .errors import PlanningError
-from .facts import Facts, Side, compute_facts, holidays_for
-from .fiscal import FIRST_YEAR, LAST_YEAR, next_fiscal_year
+from .facts import Facts, Side, compute_facts, is_key_role
+from .fiscal import FIRST_YEAR, LAST_YEAR, DateRange, calendar_for, next_fiscal_year, season_table
 from .mop import mop_options
 from .mop.scoring import FACTORS, recommend, score_options
+from .mop.span import continuity, handover, period_status
 from .profiles import Profile, VendorProfile
 from .rules import Finding, LoadedPack, Question, apply_rules, rule_packs
 from .settings import Settings, settings_for
@@ -73,6 +74,19 @@ class MopPeriod(_Model):
     name: str
     start: date
     end: date
+    status: Literal["ahead", "running", "ended"] = "ahead"
+    """Relative to the plan date: `running` when it is already under way."""
+    note: str = ""
+    """Why the period ends on its date, where that is not plain (a shared quarter-end)."""
+
+
+class MopHalf(_Model):
+    """One of two MOPs a year: its span and whose plan kicks it off."""
+
+    name: str
+    start: date
+    end: date
+    kicked_off_by: str
 
 
 class MopOption(_Model):
@@ -81,6 +95,16 @@ class MopOption(_Model):
     strategy: str
     title: str
     periods: list[MopPeriod]
+    start: date
+    """The option's span: the first day of its first period..."""
+    end: date
+    """...and the last day of its last one."""
+    halves: list[MopHalf] = []
+    """For two MOPs a year: each MOP's span and whose plan kicks it off."""
+    handover: str
+    """What runs from the agreement until the first period, and where the vendor's year end falls."""
+    continuity: str = ""
+    """How the option follows last year's agreed MOP, when there is one."""
     score: float
     """Weighted score out of 100."""
     factors: dict[str, float]
@@ -97,6 +121,15 @@ class FactorInfo(_Model):
     name: str
     heading: str
     description: str
+
+
+class PreviousMop(_Model):
+    """Last year's agreed MOP, as far as this year's plan needs it."""
+
+    fiscal_year: int
+    strategy: str
+    start: date
+    end: date
 
 
 class MemoSignatory(_Model):
@@ -118,6 +151,10 @@ class MemoTerms(_Model):
     title: str
     rationale: str
     periods: list[MopPeriod]
+    start: date
+    end: date
+    halves: list[MopHalf] = []
+    handover: str
     commitments: list[Commitment]
     review_cadence: str
     vendor_signatories: list[MemoSignatory]
@@ -153,6 +190,10 @@ class Plan(_Model):
     """One sentence saying why the recommended option wins."""
     factors: list[FactorInfo]
     """The scoring factors, in the order documents show them."""
+    not_offered: dict[str, str] = {}
+    """Strategies that do not apply to these calendars, and why."""
+    previous_mop: PreviousMop | None = None
+    """The MOP agreed for the vendor's previous fiscal year, when there is one."""
     findings: list[Finding]
     """What the session should know, most severe first."""
     questions: list[Question]
@@ -203,7 +244,7 @@ def planned_year(vendor: Profile, settings: Settings) -> int:
     """The vendor fiscal year a run plans: the settings' year, else the vendor's next after `as_of`."""
     if settings.fiscal_year is not None:
         return settings.fiscal_year
-    return next_fiscal_year(Side.from_profile(vendor).calendar, settings.as_of)
+    return next_fiscal_year(calendar_for(vendor.fiscal_calendar), settings.as_of)
 
 
 def _party(profile: Profile) -> Party:
@@ -219,7 +260,8 @@ def proposed_memo(option: MopOption, vendor: Party, partner: Party, review_caden
     """The memo for an option nobody has agreed yet: its periods and commitments, blank signature lines."""
     return MemoTerms(
         status="proposed", strategy=option.strategy, title=option.title, rationale=option.rationale,
-        periods=option.periods, commitments=option.commitments, review_cadence=review_cadence,
+        periods=option.periods, start=option.start, end=option.end, halves=option.halves, handover=option.handover,
+        commitments=option.commitments, review_cadence=review_cadence,
         vendor_signatories=[MemoSignatory(name=s.name, title=s.title) for s in vendor.signatories],
         partner_signatories=[MemoSignatory(name=s.name, title=s.title) for s in partner.signatories],
     )
@@ -227,12 +269,12 @@ def proposed_memo(option: MopOption, vendor: Party, partner: Party, review_caden
 
 def plan_partnership(vendor: VendorProfile, partner: Profile, settings: Settings | None = None, *,
                      as_of: date | None = None, fiscal_year: int | None = None,
-                     rule_packs: list[LoadedPack] | None = None,
-                     holidays: dict[str, list[tuple[str, date]]] | None = None) -> Plan:
+                     rule_packs: list[LoadedPack] | None = None, previous: PreviousMop | None = None) -> Plan:
     """Compute the Plan for one partner and one vendor fiscal year.
 
     `settings` default to those of the vendor's own file (vendor.yaml), with `as_of` and
     `fiscal_year` over them; `rule_packs` to the built-in packs plus the settings' rule packs.
+    `previous` is last year's agreed MOP, when there is one (see `workshop.agreements`).
     """
     if settings is None:
         settings = settings_for(vendor, as_of=as_of, fiscal_year=fiscal_year)
@@ -242,22 +284,30 @@ def plan_partnership(vendor: VendorProfile, partner: Profile, settings: Settings
     if not FIRST_YEAR + 2 <= year <= LAST_YEAR - 2:
         raise PlanningError(f"fiscal year {year} is outside the supported range")
     packs = rule_packs if rule_packs is not None else _rule_packs(settings)
-    vendor_span = Side.from_profile(vendor).calendar.year(year).span
-    if holidays is None:
-        holidays = holidays_for([vendor, partner], vendor_span)
-    vendor_side = Side.from_profile(vendor, holidays.get(vendor.id, ()))
-    partner_side = Side.from_profile(partner, holidays.get(partner.id, ()))
+    vendor_span = calendar_for(vendor.fiscal_calendar).year(year).span
+    seasons = season_table(settings.season_tables())
+    vendor_side = Side.from_profile(vendor, "vendor", vendor_span, seasons)
+    partner_side = Side.from_profile(partner, "partner", vendor_span, seasons)
 
-    facts = compute_facts(vendor, partner, year, holidays)
-    options = mop_options(vendor_side, partner_side, year)
+    facts = compute_facts(vendor, partner, vendor_side, partner_side, year)
+    options, not_offered = mop_options(vendor_side, partner_side, year)
     weights = settings.weights()
-    score_options(options, vendor_side, partner_side, year, weights)
-    best, reason = recommend(options, weights)
+    at_risk = {d.expected_close: d.name for d in facts.deals if d.at_risk}
+    score_options(options, vendor_side, partner_side, year, weights, at_risk)
+    best, reason = recommend(options, weights, vendor=vendor_side, partner=partner_side, deals_at_risk=at_risk)
+    actors = (Actor(vendor_side, _owner(vendor)), Actor(partner_side, _owner(partner)))
+    previous_span = DateRange(previous.start, previous.end) if previous is not None else None
     mop = [
         MopOption(
             strategy=o.strategy, title=o.title, score=o.score, factors=o.factors, rationale=o.rationale,
-            periods=[MopPeriod(name=p.name, start=p.start, end=p.end) for p in o.periods],
-            commitments=draft_commitments(facts, [p.end for p in o.periods], vendor_side, partner_side),
+            periods=[MopPeriod(name=p.name, start=p.start, end=p.end, note=p.note,
+                               status=period_status(p.start, p.end, settings.as_of)) for p in o.periods],
+            start=o.span.start, end=o.span.end,
+            halves=[MopHalf(name=h.name, start=h.start, end=h.end, kicked_off_by=h.kicked_off_by) for h in o.halves],
+            handover=handover(o.periods, settings.as_of, vendor_span.end, settings.locale),
+            continuity=continuity(o, previous_span, settings.locale),
+            commitments=draft_commitments([(p.name, p.start, p.end) for p in o.periods], o.kickoffs, *actors,
+                                          settings.as_of),
         )
         for o in options
     ]
@@ -268,7 +318,8 @@ def plan_partnership(vendor: VendorProfile, partner: Profile, settings: Settings
     context = {
         "facts": facts_dict, "vendor": facts_dict["vendor"], "partner": facts_dict["partner"],
         "recommended": chosen.model_dump(), "runner_up": runner_up.model_dump(), "recommendation": reason,
-        "locale": settings.locale,
+        "options": [o.model_dump() for o in mop], "not_offered": not_offered,
+        "previous": previous.model_dump() if previous is not None else None, "locale": settings.locale,
     }
     findings, questions = apply_rules(packs, context)
     vendor_party, partner_party = _party(vendor), _party(partner)
@@ -284,14 +335,25 @@ def plan_partnership(vendor: VendorProfile, partner: Profile, settings: Settings
         recommended=best.strategy,
         recommendation=reason,
         factors=[FactorInfo(key=f.key, name=f.name, heading=f.heading, description=f.description) for f in FACTORS],
+        not_offered=not_offered,
+        previous_mop=previous,
         findings=findings,
         questions=questions,
         session_minutes=settings.session_minutes,
         session=SessionInfo(**partner.session.model_dump()),
-        planning_session=planning_session_date(vendor.planning.annual_planning_month, vendor_span.start),
+        planning_session=planning_session_date(vendor_side, vendor_span.start),
         agenda=build_agenda(questions, settings.session_minutes),
         memo=proposed_memo(chosen, vendor_party, partner_party, settings.review_cadence),
     )
+
+
+def _owner(profile: Profile) -> str | None:
+    """Who carries a side's commitments: its first contact in a sales role, else its first signatory."""
+    for wanted in (lambda c: is_key_role(c.role), lambda c: c.signatory):
+        for contact in profile.contacts:
+            if wanted(contact):
+                return contact.name
+    return None
 
 
 def _rule_packs(settings: Settings) -> list[LoadedPack]:

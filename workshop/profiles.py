@@ -36,7 +36,9 @@ class MonthlyCalendarSpec(_Model):
     type: Literal["monthly"] = "monthly"
     """Calendar kind: `monthly` (calendar months); a calendar without `type` is monthly."""
     first_month: MonthNumber = 1
-    """Month (1-12) on whose 1st day the fiscal year starts; 1 is a calendar-year company."""
+    """Month (1-12) in which the fiscal year starts; 1 is a calendar-year company."""
+    first_day: int = Field(default=1, ge=1, le=28)
+    """Day of `first_month` on which the fiscal year starts (1-28), e.g. 6 for a year from 6 April to 5 April."""
     naming: Literal["end", "start"] = "end"
     """Name a fiscal year after the calendar year in which it ends (`end`, the usual) or starts (`start`)."""
 
@@ -112,9 +114,20 @@ class Planning(_Model):
     """When this company plans its fiscal year."""
 
     annual_planning_month: MonthNumber | None = None
-    """Calendar month (1-12) in which annual planning for the next fiscal year starts."""
+    """Calendar month (1-12) in which annual planning for a fiscal year starts."""
     plan_lock_month: MonthNumber | None = None
     """Calendar month (1-12) by which the annual plan is locked and execution starts."""
+    timing: Literal["nearest", "before-year", "in-year"] = "nearest"
+    """Which occurrence of the planning month plans a fiscal year: `nearest` to the year's start (before or after it, the default), the last one `before-year` starts, or the one `in-year` (planning in the year's own first months)."""
+
+
+class HolidayChoices(_Model):
+    """Public holidays to count or ignore beyond the country's usual business days off."""
+
+    add: list[str] = []
+    """Holidays (by name, e.g. `Day After Thanksgiving`, `Cesar Chavez Day`) on which this company closes although businesses there usually work."""
+    remove: list[str] = []
+    """Holidays (by name) on which this company works although businesses there usually close."""
 
 
 class Blackout(_Model):
@@ -173,6 +186,8 @@ class Contact(_Model):
     """Whether this person signs the agreement memo for their side."""
     away: list[Absence] = []
     """Known absences (holidays, leave) as date ranges."""
+    crm_id: str | None = None
+    """The contact's id in your CRM (a Salesforce Contact ID, a HubSpot record ID); `workshop import` matches on it."""
 
 
 class Deal(_Model):
@@ -187,7 +202,9 @@ class Deal(_Model):
     expected_close: Day
     """Date the deal is expected to close (ISO date)."""
     owner: Line | None = None
-    """Who on this side owns the deal: the `name` of one of the profile's contacts."""
+    """Who owns the deal: the `name` of a contact of the partner or of the vendor (a CRM's deal owner is often the vendor's rep); a deal is at risk when its owner is away in its closing window."""
+    crm_id: Line | None = None
+    """The opportunity's id in your CRM (a Salesforce Opportunity ID, a HubSpot deal's record ID); `workshop import` matches on it, and removes the deal once the CRM no longer lists it as open."""
 
 
 
@@ -231,6 +248,8 @@ class Profile(_Model):
     """How the company sells: `reseller`, `distributor`, `integrator`, `msp`, `isv`, `consultancy` or `other`."""
     planning: Planning = Planning()
     """When annual planning happens."""
+    holidays: HolidayChoices = HolidayChoices()
+    """Public holidays to add to or remove from the country's business days off."""
     urgency_window_weeks: int = Field(default=2, ge=0, le=13)
     """Last weeks of each fiscal quarter in which closing pressure peaks."""
     blackouts: list[Blackout] = []
@@ -292,5 +311,5 @@ class VendorProfile(Profile):
 
 
 SETTINGS_KEYS = ("paper", "review_cadence", "locale", "logo", "templates", "session_minutes", "scoring_weights",
-                 "rules")
+                 "rules", "seasons")
 """Keys of vendor.yaml that are the tool's settings rather than company facts (see workshop.settings.VendorSettings)."""

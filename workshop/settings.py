@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator
 
 from .errors import Problem, ProfileError
 from .formatting import DEFAULT_LOCALE, parse_locale
 from .profiles import SETTINGS_KEYS, VendorProfile
-from .readers import read_source
+from .readers import load_model, read_source
 from .readers.models import validate_source
 from .workspace import load_vendor
 
@@ -56,6 +56,8 @@ class VendorSettings(_Model):
     """How much each factor counts when MOP options are scored."""
     rules: list[str] = []
     """Extra rule packs (YAML files or folders of them), relative to this file, used besides the built-in ones."""
+    seasons: list[str] = []
+    """Files of seasons when business slows (by country), relative to this file; a country listed there replaces the built-in list."""
 
     @field_validator("locale")
     @classmethod
@@ -65,6 +67,30 @@ class VendorSettings(_Model):
 
 
 assert tuple(VendorSettings.model_fields) == SETTINGS_KEYS, "profiles.SETTINGS_KEYS names VendorSettings' fields"
+
+
+MonthDay = Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
+
+
+class SeasonEntry(_Model):
+    """A season when business slows: fixed (`start`/`end` as MM-DD) or around a public holiday."""
+
+    name: str = Field(min_length=1)
+    """As findings name it, e.g. `Golden Week`."""
+    start: MonthDay | None = None
+    """First day, MM-DD, for a season on fixed dates."""
+    end: MonthDay | None = None
+    """Last day, MM-DD; before `start` for a season that wraps the new year."""
+    around: str | None = None
+    """A public holiday's English name (or part of it), for a season that moves with it, e.g. `Eid al-Fitr`."""
+    before: int = Field(default=0, ge=-60, le=60)
+    """Days the season starts before the holiday named in `around`."""
+    after: int = Field(default=0, ge=-60, le=60)
+    """Days the season ends after the holiday named in `around` (negative: before it)."""
+
+
+class SeasonFile(RootModel[dict[str, list[SeasonEntry]]]):
+    """A seasons file: country code (ISO 3166) to that country's seasons."""
 
 
 class Settings(BaseModel):
@@ -93,8 +119,16 @@ class Settings(BaseModel):
     review_cadence: str = DEFAULT_REVIEW_CADENCE
     pdf_variant: str | None = None
     """A WeasyPrint PDF variant such as `pdf/a-3b` (--pdf-variant); None: plain PDF."""
+    season_files: tuple[Path, ...] = ()
+    """Files of seasons by country (vendor.yaml's `seasons`), over the built-in ones."""
     vendor_file: Path | None = None
     """The vendor profile these settings were read from, if any."""
+
+    def season_tables(self) -> list[dict[str, list[dict[str, Any]]]]:
+        """The season files, read and checked (ProfileError names file, line and field)."""
+        return [{country.upper(): [e.model_dump(exclude_none=True) for e in entries]
+                 for country, entries in load_model(path, SeasonFile, what="a seasons file (JP: [...])").root.items()}
+                for path in self.season_files]
 
     def weights(self) -> dict[str, float]:
         """The scoring weights as {factor: weight}."""
@@ -132,6 +166,7 @@ def load_settings(vendor_file: str | Path | None = None, *, as_of: date | None =
         template_dirs=tuple(Path(p).absolute() for p in templates) + tuple(base / p for p in stored.templates),
         logo=(base / stored.logo) if stored.logo else None,
         rule_paths=tuple(base / p for p in stored.rules) + tuple(Path(p).absolute() for p in rules),
+        season_files=tuple(base / p for p in stored.seasons),
         scoring_weights=stored.scoring_weights,
         session_minutes=stored.session_minutes,
         review_cadence=stored.review_cadence,

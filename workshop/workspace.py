@@ -27,11 +27,7 @@ def profile_suffixes() -> tuple[str, ...]:
 def file_id(path: str | Path) -> str:
     """The partner id a profile's file name gives: `Acme Corp.yaml` and `acme corp.yml` give `acme-corp`,
     `Société Générale.yaml` gives `societe-generale` (lower case, spaces to hyphens, accents folded)."""
-    stem = Path(path).name
-    for suffix in (*profile_suffixes(), AGREEMENT_SUFFIX):
-        if stem.lower().endswith(suffix):
-            stem = stem[: -len(suffix)]
-    folded = "".join(c for c in unicodedata.normalize("NFKD", stem) if not unicodedata.combining(c))
+    folded = "".join(c for c in unicodedata.normalize("NFKD", Path(path).stem) if not unicodedata.combining(c))
     return re.sub(r"\s+", "-", folded.strip()).lower()
 
 
@@ -120,12 +116,15 @@ def find_vendor_file(folder: str | Path) -> Path:
     return found[0]
 
 
-def agreement_path(partner_file: str | Path, partner_id: str | None = None) -> Path:
-    """The agreement file that belongs to a partner profile: `<partner-id>.agreement.yaml` beside it.
+def agreement_path(partner_file: str | Path, partner_id: str | None = None, fiscal_year: int | None = None) -> Path:
+    """The agreement file of a partner for a vendor fiscal year: `<partner-id>.FY2028.agreement.yaml`
+    beside its profile (one per year, so agreeing next year's MOP keeps this year's); without a
+    year, the single `<partner-id>.agreement.yaml` that earlier versions wrote.
 
     The id defaults to the profile's file name, as a profile's own id does."""
     partner_file = Path(partner_file)
-    return partner_file.parent / f"{partner_id or file_id(partner_file)}{AGREEMENT_SUFFIX}.yaml"
+    year = f".FY{fiscal_year}" if fiscal_year is not None else ""
+    return partner_file.parent / f"{partner_id or file_id(partner_file)}{year}{AGREEMENT_SUFFIX}.yaml"
 
 
 def resolve_partner(partner: str, profiles_dir: str | Path) -> Path:

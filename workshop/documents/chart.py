@@ -20,7 +20,8 @@ INK, MUTED, RULE = (17, 24, 39), (107, 114, 128), (209, 213, 219)
 ACCENT, ACCENT_SOFT = (15, 76, 129), (214, 228, 241)
 PARTNER, PARTNER_SOFT = (124, 58, 237), (233, 222, 252)
 URGENCY = (234, 88, 12)
-EVENT_COLOURS = {"blackout": (220, 38, 38), "holiday": (202, 138, 4), "absence": (190, 24, 93)}
+EVENT_COLOURS = {"blackout": (220, 38, 38), "holiday": (202, 138, 4), "season": (13, 148, 136),
+                 "absence": (190, 24, 93)}
 
 
 # Pillow draws a text with one font and no fallback, so a label is drawn with the first of these
@@ -126,7 +127,7 @@ def year_chart_png(plan: Plan) -> bytes:
     legend_y = height - 38
     cursor = LABEL_WIDTH
     items = [(URGENCY, "urgency window (last weeks of a quarter)")]
-    items += [(EVENT_COLOURS[k], k) for k in ("blackout", "holiday", "absence") if any(c.kind == k for c in collisions)]
+    items += [(EVENT_COLOURS[k], k) for k in ("blackout", "holiday", "season", "absence") if any(c.kind == k for c in collisions)]
     for colour, text in items:
         draw.rectangle([cursor, legend_y + 4, cursor + 26, legend_y + 22], fill=colour)
         draw.text((cursor + 34, legend_y), text, fill=MUTED, font=_font(20))

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..agreements import agreement_for, apply_agreement
+from ..agreements import agreement_files_for, agreement_for, apply_agreement, previous_mop
 from ..documents import document, documents
 from ..documents.theme import Theme
 from ..errors import WorkshopError
@@ -97,7 +97,9 @@ def build_partner(partner_file: Path, job: Job, *, fingerprint: str, theme: Them
         partner = load_profile(partner_file)
         result.partner_id = partner.id
         settings = job.settings
-        plan = plan_partnership(job.vendor, partner, settings)
+        year = settings.fiscal_year or 0
+        previous = previous_mop(partner_file, partner.id, year, vendor=job.vendor)
+        plan = plan_partnership(job.vendor, partner, settings, previous=previous)
         agreement = agreement_for(partner_file, partner.id, plan.fiscal_year, vendor=job.vendor)
         plan = apply_agreement(plan, agreement)  # the memo in its current state: draft or signed
         images = []
@@ -110,7 +112,9 @@ def build_partner(partner_file: Path, job: Job, *, fingerprint: str, theme: Them
         previous = state.read_record(folder)
         state.write_claim(folder, partner_file)  # first: a build cut short still leaves a folder workshop made
         (folder / state.RECORD_FILE).unlink(missing_ok=True)
-        agreement_inputs = state.agreement_inputs(partner_file, partner.id, images)
+        agreement_inputs = state.agreement_inputs(
+            [*agreement_files_for(partner_file, partner.id, year), *agreement_files_for(partner_file, partner.id, year - 1)],
+            images)
         entries = {}
         for name, data in outputs.items():
             write_atomic(folder / name, data)

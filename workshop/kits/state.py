@@ -16,7 +16,6 @@ from ..errors import OutputError
 from ..rules import rule_pack_files
 from ..settings import Settings
 from ..storage import refuse_link, write_atomic
-from ..workspace import agreement_path
 from ..writers import document_formats, plan_writers
 
 log = logging.getLogger(__name__)
@@ -100,14 +99,14 @@ def digest_of(path: Path) -> str | None:
         return None
 
 
-def agreement_inputs(partner_file: Path, partner_id: str, images: Iterable[Path] = ()) -> dict[str, str | None]:
-    """{path: sha256, or None if absent} of a partner's agreement file and the signature images it used.
+def agreement_inputs(files: Iterable[Path], images: Iterable[Path] = ()) -> dict[str, str | None]:
+    """{path: sha256, or None if absent} of the agreement files a build looked for (this year's and
+    last year's) and the signature images it used.
 
     Kept per file in the build record rather than in the fingerprint: which file is the agreement
     depends on the profile's id, and a rerun should not have to load every profile to find out.
     """
-    path = agreement_path(partner_file, partner_id).resolve()  # the next run may start in another folder
-    inputs = {str(path): digest_of(path)}
+    inputs = {str(Path(f).resolve()): digest_of(Path(f)) for f in files}  # the next run may start elsewhere
     inputs.update((str(image), digest_of(image)) for image in images)
     return inputs
 

@@ -7,7 +7,7 @@ from ..errors import PlanningError
 from ..facts import Side
 from .align_partner import AlignPartner
 from .align_vendor import AlignVendor
-from .base import MopPeriod, Option, Pairing, Strategy
+from .base import Half, MopPeriod, NotOffered, Option, Pairing, Strategy
 from .dual_mop import DualMop
 from .shared_quarter_end import SharedQuarterEnd
 
@@ -41,14 +41,20 @@ for _strategy in (AlignVendor(), AlignPartner(), SharedQuarterEnd(), DualMop()):
     register(_strategy)
 
 
-def mop_options(vendor: Side, partner: Side, year: int) -> list[Option]:
-    """An option of every registered strategy that applies, for the vendor's fiscal `year`, simplest first."""
+def mop_options(vendor: Side, partner: Side, year: int) -> tuple[list[Option], dict[str, str]]:
+    """An option of every registered strategy that applies, for the vendor's fiscal `year`, simplest
+    first; and {strategy: why it is not offered} for those that do not."""
     pairing = Pairing(vendor, partner, year)
-    options = [option for strategy in strategies() if (option := strategy.build(pairing)) is not None]
+    options, not_offered = [], {}
+    for strategy in strategies():
+        try:
+            options.append(strategy.build(pairing))
+        except NotOffered as reason:
+            not_offered[strategy.name] = str(reason)
     if not options:
-        raise PlanningError("no MOP strategy applies to these calendars")
-    return options
+        raise PlanningError("no MOP strategy applies to these calendars: " + "; ".join(not_offered.values()))
+    return options, not_offered
 
 
-__all__ = ["MopPeriod", "Option", "Pairing", "Strategy", "mop_options", "register", "strategies",
+__all__ = ["Half", "MopPeriod", "NotOffered", "Option", "Pairing", "Strategy", "mop_options", "register", "strategies",
            "strategy_names", "unregister"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..facts import possessive
-from .base import MopPeriod, Option, Pairing, Strategy
+from .base import Option, Pairing, Strategy, quarter_periods
 
 
 class AlignPartner(Strategy):
@@ -14,7 +14,7 @@ class AlignPartner(Strategy):
         partner, partner_year = pairing.partner, pairing.partner_year
         return self.option(
             f"Align to {possessive(partner.name)} fiscal quarters",
-            [MopPeriod(f"MOP Q{q.number}", q.start, q.end) for q in partner_year.quarters],
+            quarter_periods(partner_year.quarters),
             f"Both sides run the partnership on {possessive(partner.name)} FY{partner_year.label} quarters.",
             [partner_year.start],
         )

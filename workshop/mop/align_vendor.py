@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..facts import possessive
-from .base import MopPeriod, Option, Pairing, Strategy
+from .base import Option, Pairing, Strategy, quarter_periods
 
 
 class AlignVendor(Strategy):
@@ -14,7 +14,7 @@ class AlignVendor(Strategy):
         vendor, year = pairing.vendor, pairing.year
         return self.option(
             f"Align to {possessive(vendor.name)} fiscal quarters",
-            [MopPeriod(f"MOP Q{q.number}", q.start, q.end) for q in pairing.vendor_year.quarters],
+            quarter_periods(pairing.vendor_year.quarters),
             f"Both sides run the partnership on {possessive(vendor.name)} FY{year} quarters.",
             [pairing.vendor_year.start],
         )

@@ -1,5 +1,5 @@
 """Scoring MOP options: named factors from 0 (bad) to 1 (good), weighted into a score out of 100,
-and the recommendation with the factors that decided it."""
+and the recommendation with its business reason first."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from statistics import mean
 
-from ..facts import Side
+from ..facts import Side, possessive
 from ..fiscal import DateRange
 from .base import Option
+
+RUN_UP_DAYS = 14  # the last two weeks before a period ends, when deals are pushed over the line
 
 
 @dataclass(frozen=True)
@@ -28,13 +30,34 @@ class Factor:
 FACTORS = (
     Factor("urgency_overlap", "urgency overlap", "Urgency overlap", "period ends where both sides push to close"),
     Factor("planning_alignment", "planning alignment", "Planning", "each side's new year gets a joint kick-off"),
-    Factor("collisions", "holiday and blackout collisions", "Collisions", "period ends clear of blackouts"),
+    Factor("collisions", "holiday, blackout and absence collisions", "Collisions",
+           "period ends clear of blackouts, holidays, seasons and key people away"),
     Factor("complexity", "operational simplicity", "Simplicity", "fewer new dates to track"),
 )
 FACTOR_NAMES = {factor.key: factor.name for factor in FACTORS}
 DEFAULT_WEIGHTS = {"urgency_overlap": 0.4, "planning_alignment": 0.25, "collisions": 0.2, "complexity": 0.15}
 
 TIE_MARGIN = 0.5  # score points (of 100) within which two options count as tied
+
+
+@dataclass(frozen=True)
+class RunUpTrouble:
+    """What stands in the last two weeks before one period end."""
+
+    blackouts: list[str]
+    holidays: list[str]
+    seasons: list[str]
+    people_away: list[str]
+    deals_at_risk: list[str]
+
+    @property
+    def penalty(self) -> float:
+        """0 (clear) to 1 (a blackout, or several smaller troubles)."""
+        return min(1.0, 1.0 * bool(self.blackouts) + 0.5 * len(self.people_away) + 0.5 * len(self.deals_at_risk)
+                   + 0.15 * len(self.holidays) + 0.25 * len(self.seasons))
+
+    def words(self) -> list[str]:
+        return self.blackouts + self.seasons + self.holidays + self.people_away + self.deals_at_risk
 
 
 def _month_distance(a: date, b: date) -> float:
@@ -44,8 +67,27 @@ def _month_distance(a: date, b: date) -> float:
     return min(days, 365 - days) / 30.44
 
 
+def run_up_trouble(end: date, vendor: Side, partner: Side, deals_at_risk: dict[date, str]) -> RunUpTrouble:
+    """Blackouts, business holidays, seasons, key people away and deals at risk in the two weeks
+    before `end` (a side's own holidays and seasons count where they stop its own team)."""
+    run_up = DateRange(end - timedelta(days=RUN_UP_DAYS - 1), end)
+    blackouts, holidays, seasons, away = [], [], [], []
+    for side in (vendor, partner):
+        blackouts += [f"{possessive(side.name)} {name}" for name, _ in side.blackout_ranges(run_up)]
+        holidays += [f"{name} on {_long(day)}" for day, name in sorted(side.holidays.items()) if day in run_up]
+        seasons += [f"{s.name} from {_long(s.span.start)}" for s in side.seasons_in(run_up)]
+        away += sorted({f"{a.person} away" for a in side.away if a.key and a.span.overlaps(run_up)})
+    risky = [f"{name} closing at risk" for day, name in sorted(deals_at_risk.items()) if day in run_up]
+    unique = lambda items: list(dict.fromkeys(items))  # noqa: E731  (both sides may close on one holiday)
+    return RunUpTrouble(unique(blackouts), unique(holidays), unique(seasons), unique(away), risky)
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
 def score_options(options: list[Option], vendor: Side, partner: Side, year: int,
-                  weights: dict[str, float] | None = None) -> None:
+                  weights: dict[str, float] | None = None, deals_at_risk: dict[date, str] | None = None) -> None:
     """Fill in each option's factors (0-1, higher is better) and its weighted score (0-100)."""
     weights = {**DEFAULT_WEIGHTS, **(weights or {})}
     total_weight = sum(weights.values()) or 1.0
@@ -53,26 +95,71 @@ def score_options(options: list[Option], vendor: Side, partner: Side, year: int,
     partner_start = partner.calendar.year_of(vendor_start).start
     for option in options:
         ends = [p.end for p in option.periods]
-        span = DateRange(option.periods[0].start - timedelta(days=31), option.periods[-1].end)
-        closed = [r for _, r in vendor.blackout_ranges(span) + partner.blackout_ranges(span)]
-        run_ups = [DateRange(end - timedelta(days=13), end) for end in ends]
         served = [
             max(max(0.0, 1 - _month_distance(side_start, k) / 6) for k in option.kickoffs)
             for side_start in (vendor_start, partner_start)
         ]
+        trouble = [run_up_trouble(end, vendor, partner, deals_at_risk or {}) for end in ends]
         option.factors = {
             "urgency_overlap": round(mean(min(vendor.pressure(d), partner.pressure(d)) for d in ends), 3),
             "planning_alignment": round(mean(served), 3),
-            "collisions": round(1 - sum(
-                any(r.overlaps(b) for b in closed) or r.end in vendor.holidays or r.end in partner.holidays
-                for r in run_ups) / len(run_ups), 3),
+            "collisions": round(1 - mean(t.penalty for t in trouble), 3),
             "complexity": option.simplicity,
         }
         option.score = round(100 * sum(weights[k] * v for k, v in option.factors.items()) / total_weight, 1)
 
 
-def recommend(options: list[Option], weights: dict[str, float] | None = None) -> tuple[Option, str]:
-    """The best-scoring option (ties to the simpler, earlier one) and a sentence naming the decisive factors."""
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B}"
+
+
+def business_reason(option: Option, other: Option, vendor: Side, partner: Side, key: str,
+                    deals_at_risk: dict[date, str]) -> str | None:
+    """The business reason behind one factor in which `option` beats `other`, true of their dates."""
+    if key == "urgency_overlap":
+        shared = [p.end for p in option.periods if _in_both_quarters_and_windows(p.end, vendor, partner)]
+        if shared:
+            return f"a deal closed by {_day(shared[0])} counts in both sides' quarter, in both sides' closing weeks"
+        return "its period ends come closer to both sides' closing weeks"
+    if key == "planning_alignment":
+        served = [f"{possessive(side.name)} new fiscal year ({_day(start)})" for side in (vendor, partner)
+                  if (start := _served_start(side, option.kickoffs)) is not None]
+        if not served:
+            return None
+        return f"{_join(served)} {'start' if len(served) > 1 else 'starts'} with a joint plan"
+    if key == "collisions":
+        mine = {w for p in option.periods for w in run_up_trouble(p.end, vendor, partner, deals_at_risk).words()}
+        theirs = {w for p in other.periods for w in run_up_trouble(p.end, vendor, partner, deals_at_risk).words()}
+        avoided = sorted(theirs - mine)
+        if avoided:
+            return f"its period ends stay clear of {_join(avoided[:3])}"
+        return "fewer of its period ends meet holidays, blackouts or people away"
+    if key == "complexity":
+        return "it gives both teams fewer new dates to track"
+    return None
+
+
+def _served_start(side: Side, kickoffs: list[date]) -> date | None:
+    """The start of a fiscal year of `side` that one of the kick-offs falls within a month of, if any."""
+    for kickoff in kickoffs:
+        year = side.calendar.year_of(kickoff)
+        for start in (year.start, year.end + timedelta(days=1)):
+            if abs((start - kickoff).days) <= 31:
+                return start
+    return None
+
+
+def _in_both_quarters_and_windows(day: date, vendor: Side, partner: Side) -> bool:
+    return vendor.closing_window(day) is not None and partner.closing_window(day) is not None
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def recommend(options: list[Option], weights: dict[str, float] | None = None, *, vendor: Side | None = None,
+              partner: Side | None = None, deals_at_risk: dict[date, str] | None = None) -> tuple[Option, str]:
+    """The best-scoring option (ties to the simpler, earlier one) and why, the business reason first."""
     weights = {**DEFAULT_WEIGHTS, **(weights or {})}
     best_score = max(o.score for o in options)
     best = next(o for o in options if best_score - o.score <= TIE_MARGIN)
@@ -80,13 +167,14 @@ def recommend(options: list[Option], weights: dict[str, float] | None = None) ->
     if not others:
         return best, f"{best.title} is the only option for these calendars."
     runner_up = others[0]
-    gains = {k: weights[k] * (best.factors[k] - runner_up.factors[k]) for k in best.factors}
-    decisive = [FACTOR_NAMES[k] for k, gain in sorted(gains.items(), key=lambda kv: -kv[1]) if gain > 0.001][:2]
     if best.score - runner_up.score <= TIE_MARGIN:
-        reason = (f"{best.title} scores {best.score:.1f} of 100, level with “{runner_up.title}”; "
-                  f"the simpler option wins the tie.")
-    else:
-        because = " and ".join(decisive) or "overall balance"
-        reason = (f"{best.title} scores {best.score:.1f} of 100, ahead of “{runner_up.title}” "
-                  f"({runner_up.score:.1f}) on {because}.")
-    return best, reason
+        return best, (f"{best.title}: it does as well as “{runner_up.title}” on these calendars and is simpler "
+                      f"to run (scores {best.score:.1f} and {runner_up.score:.1f} of 100).")
+    gains = {k: weights[k] * (best.factors[k] - runner_up.factors[k]) for k in best.factors}
+    decisive = [k for k, gain in sorted(gains.items(), key=lambda kv: -kv[1]) if gain > 0.001][:2]
+    reasons = [r for k in decisive
+               if vendor is not None and partner is not None
+               and (r := business_reason(best, runner_up, vendor, partner, k, deals_at_risk or {}))]
+    because = "; ".join(reasons) if reasons else "it balances the factors best"
+    return best, (f"{best.title}: {because}. It scores {best.score:.1f} of 100, ahead of “{runner_up.title}” "
+                  f"({runner_up.score:.1f}).")

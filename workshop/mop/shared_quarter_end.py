@@ -1,13 +1,20 @@
-"""A shared quarter-end: each MOP quarter ends on a day inside both sides' current quarter."""
+"""A shared quarter-end: each MOP quarter ends on a date both sides' current quarters contain, so a
+deal closed by it counts for both. A quarter end both sides already share is kept as it is."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from ..errors import PlanningError
 from ..facts import QuarterPair, Side, pair_quarters, possessive
 from ..fiscal import DateRange
-from .base import Option, Pairing, Strategy, periods_from_ends, quarter_names
+from .base import MopPeriod, NotOffered, Option, Pairing, Strategy, quarter_names
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 class SharedQuarterEnd(Strategy):
@@ -16,43 +23,60 @@ class SharedQuarterEnd(Strategy):
 
     def build(self, pairing: Pairing) -> Option:
         vendor, partner, year = pairing.vendor, pairing.partner, pairing.year
-        this_year = pair_quarters(vendor, partner, year)
-        last_year = pair_quarters(vendor, partner, year - 1)
-        ends = [shared_commit_date(vendor, partner, pair) for pair in this_year]
-        first = shared_commit_date(vendor, partner, last_year[-1]) + timedelta(days=1)
+        chosen = [shared_end(vendor, partner, pair) for pair in pair_quarters(vendor, partner, year)]
+        first = shared_end(vendor, partner, pair_quarters(vendor, partner, year - 1)[-1])[0] + timedelta(days=1)
+        periods, start = [], first
+        for name, (end, note) in zip(quarter_names(4), chosen):
+            periods.append(MopPeriod(name, start, end, note))
+            start = end + timedelta(days=1)
         return self.option(
             "Shared quarter-end",
-            periods_from_ends(first, ends, quarter_names(4)),
-            "Each MOP quarter ends on a working day outside both sides' blackouts that lies inside both "
-            "sides' current quarter, so a deal closed by it counts for both; of those days it takes the "
-            "one on which the side under less closing pressure is under the most.",
+            periods,
+            "A deal closed by a MOP quarter end counts in both sides' current quarter: each date lies inside "
+            "both sides' quarters, on a day both sides work, or is the quarter end both already share.",
             [first],
         )
 
 
-def shared_commit_date(vendor: Side, partner: Side, pair: QuarterPair) -> date:
-    """The best mutual quarter-end for one pair of quarters.
+def shared_end(vendor: Side, partner: Side, pair: QuarterPair) -> tuple[date, str]:
+    """The mutual quarter end for one pair of quarters, and the sentence that says why it is that date.
 
-    Candidates are the days inside both sides' current quarters (a deal closed by then counts for
-    both). Among them, prefer a working day (no weekend, public holiday or blackout of either
-    side), then the day on which the side
-    under less pressure is under the most, then the later day.
+    The quarter end both sides already share is kept, whatever day it is (it is their book-close
+    day). Otherwise the latest day inside both current quarters on which both sides work (not a
+    weekend, business holiday or blackout of either); NotOffered if there is none.
     """
+    if pair.vendor.end == pair.partner.end:
+        return pair.vendor.end, f"{_day(pair.vendor.end)}: the quarter end both sides already share."
     both = pair.vendor.span.overlap(pair.partner.span)
     if both is None:
-        # Quarter ends are paired by distance, so this takes quarters of very different lengths
-        # (e.g. a weekly calendar with quarter_periods [1, 1, 1, 10]); no day counts for both.
-        raise PlanningError(
-            f"no shared quarter-end: {possessive(vendor.name)} quarter ending {pair.vendor.end} and "
-            f"{possessive(partner.name)} quarter ending {pair.partner.end} do not overlap; check the "
-            f"quarter lengths (quarter_periods) of a weekly calendar")
-    window = DateRange(both.start - timedelta(days=366), both.end + timedelta(days=366))
-    closed = [r for _, r in vendor.blackout_ranges(window) + partner.blackout_ranges(window)]
+        raise NotOffered(f"no day lies inside both {possessive(vendor.name)} quarter ending {_day(pair.vendor.end)} "
+                         f"and {possessive(partner.name)} quarter ending {_day(pair.partner.end)}")
+    first, first_q, other, other_q = ((vendor, pair.vendor, partner, pair.partner) if pair.vendor.end < pair.partner.end
+                                      else (partner, pair.partner, vendor, pair.vendor))
+    day, first_seen = both.end, {}
+    while day >= both.start:
+        closed = [_reason(side, why) for side in (vendor, partner) if (why := side.working.closure(day))]
+        if not closed:
+            break
+        first_seen.update((reason, day) for reason in closed)  # going back: the earliest day wins
+        day -= timedelta(days=1)
+    else:
+        raise NotOffered(f"no day inside both {possessive(vendor.name)} {pair.vendor.label} and "
+                         f"{possessive(partner.name)} {pair.partner.label} is a working day of both sides")
+    if day == first_q.end:
+        return day, (f"{_day(day)}: {possessive(first.name)} quarter end, inside {possessive(other.name)} "
+                     f"{other_q.label} (which ends {_day(other_q.end)}).")
+    reasons = sorted(first_seen, key=lambda r: (first_seen[r], r))
+    named = [r for r in reasons if r != "the weekend"]
+    shown = named[:4] + (["more"] if len(named) > 4 else []) + (["the weekend"] if "the weekend" in reasons else [])
+    return day, (f"{_day(day)}: the last day before {possessive(first.name)} quarter end on {_day(first_q.end)} "
+                 f"on which both sides work (after it: {', '.join(shown)}).")
 
-    def merit(day: date) -> tuple[bool, float, date]:
-        workable = (day.weekday() < 5 and day not in vendor.holidays and day not in partner.holidays
-                    and not any(day in r for r in closed))
-        return (workable, round(min(vendor.pressure(day), partner.pressure(day)), 2), day)
 
-    days = [both.start + timedelta(days=i) for i in range(both.days)]
-    return max(days, key=merit)
+def _reason(side: Side, why: str) -> str:
+    """A closure as the note names it: the weekend, a holiday by name, a blackout with its side."""
+    if why.startswith("a "):
+        return "the weekend"
+    if why in side.holidays.values():
+        return why
+    return f"{possessive(side.name)} {why}"

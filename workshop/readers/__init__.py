@@ -1,5 +1,6 @@
 """Reading input files: one module per format, chosen by the file's suffix, each returning a Source
-that knows the line of every value; `load_model` validates a file into a pydantic model."""
+that knows the line of every value; `load_model` validates a file into a pydantic model. Exports
+(CSV, Excel) are read as Tables whose rows know their number (`read_tables`)."""
 
 from __future__ import annotations
 
@@ -58,7 +59,13 @@ def _read(path: Path) -> Source:
         raise ProfileError([Problem(path, f"cannot read file: {exc}")]) from None
 
 
-from .models import dotted, field_lines, load_model  # noqa: E402  (uses read_source)
+from .models import dotted, field_lines, load_model, validate_source  # noqa: E402  (uses read_source)
+from .tables import Row, Table, read_tables, register_table_reader, table_suffixes  # noqa: E402
+from . import csv as _csv, xlsx as _xlsx  # noqa: E402
 
-__all__ = ["FieldPath", "MAX_DEPTH", "MAX_FILE_BYTES", "MAX_NODES", "READERS", "Source", "dotted", "field_lines",
-           "load_model", "read_source", "register_reader", "suffixes"]
+for _module in (_csv, _xlsx):
+    register_table_reader(_module)
+
+__all__ = ["FieldPath", "MAX_DEPTH", "MAX_FILE_BYTES", "MAX_NODES", "READERS", "Row", "Source", "Table", "dotted",
+           "field_lines", "load_model", "read_source", "read_tables", "register_reader", "register_table_reader",
+           "suffixes", "table_suffixes", "validate_source"]

@@ -1,20 +1,14 @@
-"""Fiscal calendars as date arithmetic: years, quarters, periods, urgency windows, public holidays and date ranges."""
+"""Fiscal calendars as date arithmetic: years, quarters, periods, urgency windows and date ranges."""
 
 from __future__ import annotations
 
 import calendar as _calendar
-import logging
-import warnings
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-import holidays as _holidays
-
-from .errors import PlanningError
-from .profiles import WEEKDAYS, FiscalCalendarSpec, MonthlyCalendarSpec, WeeklyCalendarSpec
-
-log = logging.getLogger(__name__)
+from ..errors import PlanningError
+from ..profiles import WEEKDAYS, FiscalCalendarSpec, MonthlyCalendarSpec, WeeklyCalendarSpec
 
 FIRST_YEAR, LAST_YEAR = 1900, 2200  # arithmetic range; the CLI accepts 1990-2100
 
@@ -179,32 +173,39 @@ def _month_end(year: int, month: int) -> date:
 
 @dataclass(frozen=True)
 class MonthlyCalendar(FiscalCalendar):
-    """Twelve calendar months from the 1st of `first_month`, named for the year they end (or start) in."""
+    """Twelve months from `first_day` of `first_month` (usually the 1st), named for the year they end (or start) in.
+
+    A year that starts on another day than the 1st (6 April to 5 April) has periods from the 6th of
+    one month to the 5th of the next, and its quarters end on the 5th.
+    """
 
     first_month: int = 1
     naming: str = "end"
+    first_day: int = 1
 
     def _start_year(self, label: int) -> int:
-        # With naming "end" a year that starts in January ends in the same calendar year.
-        if self.naming == "start" or self.first_month == 1:
+        # With naming "end" a year that starts on 1 January ends in the same calendar year.
+        if self.naming == "start" or (self.first_month, self.first_day) == (1, 1):
             return label
         return label - 1
+
+    def _month_start(self, year: int, month: int) -> date:
+        return date(year, month, self.first_day)
 
     def year(self, label: int) -> FiscalYear:
         _check_label(label)
         start_year = self._start_year(label)
-        months = [_add_months(start_year, self.first_month, i) for i in range(12)]
-        periods = tuple(
-            Period(label, i + 1, date(y, m, 1), _month_end(y, m)) for i, (y, m) in enumerate(months)
-        )
+        months = [_add_months(start_year, self.first_month, i) for i in range(13)]
+        starts = [self._month_start(y, m) for y, m in months]
+        periods = tuple(Period(label, i + 1, starts[i], starts[i + 1] - timedelta(days=1)) for i in range(12))
         quarters = tuple(
             Quarter(label, q + 1, periods[3 * q].start, periods[3 * q + 2].end) for q in range(4)
         )
         return FiscalYear(label, periods[0].start, periods[-1].end, quarters, periods)
 
     def year_label_of(self, day: date) -> int:
-        start_year = day.year if day.month >= self.first_month else day.year - 1
-        if self.naming == "start" or self.first_month == 1:
+        start_year = day.year if (day.month, day.day) >= (self.first_month, self.first_day) else day.year - 1
+        if self.naming == "start" or (self.first_month, self.first_day) == (1, 1):
             return start_year
         return start_year + 1
 
@@ -289,7 +290,7 @@ class WeeklyCalendar(FiscalCalendar):
 def calendar_for(spec: FiscalCalendarSpec) -> FiscalCalendar:
     """Build the calendar a profile's `fiscal_calendar` describes."""
     if isinstance(spec, MonthlyCalendarSpec):
-        return MonthlyCalendar(spec.first_month, spec.naming)
+        return MonthlyCalendar(spec.first_month, spec.naming, spec.first_day)
     if isinstance(spec, WeeklyCalendarSpec):
         return WeeklyCalendar(
             year_end_weekday=WEEKDAYS.index(spec.year_end_weekday),
@@ -301,53 +302,3 @@ def calendar_for(spec: FiscalCalendarSpec) -> FiscalCalendar:
             naming=spec.naming,
         )
     raise PlanningError(f"unsupported fiscal calendar type {spec.type!r}")  # pragma: no cover
-
-
-# Holiday names in English where the `holidays` package has them, so documents read the same everywhere.
-HOLIDAY_LANGUAGE = "en_US"
-
-
-def public_holidays(country: str, subdivision: str | None, span: DateRange) -> list[tuple[str, date]]:
-    """Public holidays of a country (and subdivision) within `span`, as (name, day), sorted by day then name.
-
-    Names are English where available, else the country's own language; two holidays on one day
-    are two entries.
-    """
-    years = range(span.start.year, span.end.year + 1)
-    # The holidays package warns (e.g. "India: only from 2001 to 2035") where it knows only some
-    # holidays of a year; that is a note for the log, not a warning for the user's terminal.
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        table = _holidays.country_holidays(country, subdiv=subdivision, years=years)
-        if HOLIDAY_LANGUAGE in table.supported_languages:
-            table = _holidays.country_holidays(country, subdiv=subdivision, years=years, language=HOLIDAY_LANGUAGE)
-        found = {(name.strip(), day) for day, names in table.items() if day in span for name in names.split(";")}
-    for note in {str(w.message) for w in caught}:
-        log.info("public holidays of %s in %d-%d may be incomplete: %s", country, years[0], years[-1], note)
-    return sorted(found, key=lambda item: (item[1], item[0]))
-
-
-def recurring_ranges(start: tuple[int, int], end: tuple[int, int], span: DateRange) -> list[DateRange]:
-    """Every occurrence within `span` of a (month, day) to (month, day) range that recurs each year.
-
-    A range whose end comes before its start in the year wraps the new year (12-20 to 01-06).
-    29 February falls back to 28 February in common years.
-    """
-
-    def on(year: int, month_day: tuple[int, int]) -> date:
-        month, day = month_day
-        return date(year, month, min(day, _calendar.monthrange(year, month)[1]))
-
-    wraps = end < start
-    ranges = []
-    for year in range(span.start.year - 1, span.end.year + 1):
-        occurrence = DateRange(on(year, start), on(year + 1 if wraps else year, end))
-        clipped = occurrence.overlap(span)
-        if clipped:
-            ranges.append(clipped)
-    return ranges
-
-
-def clip(ranges: list[DateRange], span: DateRange) -> list[DateRange]:
-    """The parts of `ranges` that fall within `span`, in order."""
-    return sorted(part for r in ranges if (part := r.overlap(span)) is not None)
