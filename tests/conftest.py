@@ -27,6 +27,13 @@ EXAMPLES = ROOT / "partner_profiles"
 AS_OF = date(2026, 11, 26)
 
 
+def pytest_collection_modifyitems(items):
+    """Every test that builds a kit is slow (seconds each): `-m "not slow"` leaves them out."""
+    for item in items:
+        if "kit" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
@@ -67,6 +74,19 @@ def write(tmp_path):
         return path
 
     return make
+
+
+def agreement_yaml(vendor_signatory: str) -> str:
+    """A one-period agreement for FY2028 of the example vendor, signed (or not) by one vendor signatory, e.g.
+    `{name: Dana Whitfield, signed: 2026-12-03}`: the signatory is on line 6."""
+    return textwrap.dedent(f"""\
+        fiscal_year: 2028
+        strategy: align-vendor
+        periods: [{{name: Year, start: 2027-02-01, end: 2028-01-31}}]
+        review_cadence: Monthly
+        signatories:
+          vendor: [{vendor_signatory}]
+    """)
 
 
 def pdf_text(data: bytes) -> str:

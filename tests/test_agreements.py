@@ -337,6 +337,7 @@ def test_signed_memo_one_page_with_eight_periods_and_four_signatories_with_image
     assert pdf_pages(files["pdf"]) == 1
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice to lay out the DOCX")
 def test_signed_memo_docx_is_one_page_in_libreoffice(vendor, settings, tmp_path):
     import subprocess

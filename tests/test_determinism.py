@@ -16,6 +16,7 @@ import workshop
 from .conftest import AS_OF, EXAMPLES, ROOT
 
 PARTNERS = [p.stem for p in workshop.profile_files(EXAMPLES)]
+pytestmark = pytest.mark.slow  # every document of every partner, twice, in fresh processes
 
 # One run: every document of every example partner, written as <partner>.<document>.<format>.
 RENDER_ALL = """

@@ -37,7 +37,7 @@ def test_kit_builds_every_document_plan_and_calendar(kit):
         folder = kit.year / partner
         # Each file named for its partner and year, so it keeps its meaning outside the folder.
         expected = {f"{partner}-FY2028-{stem}.{fmt}" for stem in STEMS for fmt in ("pdf", "docx")}
-        assert expected | {f"{partner}-FY2028-plan.json", f"{partner}-FY2028-mop.ics", ".inputs"} == \
+        assert expected | {f"{partner}-FY2028-plan.json", f"{partner}-FY2028-mop.ics", ".inputs", ".claim"} == \
             {p.name for p in folder.iterdir()}
         assert pdf_pages((folder / f"{partner}-FY2028-memo.pdf").read_bytes()) == 1
         assert json.loads((folder / f"{partner}-FY2028-plan.json").read_text())["partner"]["id"] == partner

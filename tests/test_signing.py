@@ -18,8 +18,9 @@ from .conftest import AS_OF, EXAMPLES, pdf_pages, pdf_text
 PASSPHRASE = "correct horse battery staple"
 
 
-def make_pkcs12(path, *, passphrase=PASSPHRASE, valid_from=-1, valid_days=30):
-    """A throwaway self-signed key and certificate as a PKCS#12 file; returns the certificate (cryptography)."""
+def make_pkcs12(path, *, passphrase=PASSPHRASE, valid_from=-1, valid_days=30, name="Dana Whitfield", usage=None):
+    """A throwaway self-signed key and certificate as a PKCS#12 file; returns the certificate (cryptography).
+    `usage` changes some of the key usage flags, e.g. {"digital_signature": False}."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
@@ -27,12 +28,12 @@ def make_pkcs12(path, *, passphrase=PASSPHRASE, valid_from=-1, valid_days=30):
     from cryptography.x509.oid import NameOID
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Dana Whitfield"),
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name),
                       x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Halcyon Cloud Software")])
     start = datetime.now(timezone.utc) + timedelta(days=valid_from)
-    usage = x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
-                          data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=False,
-                          encipher_only=False, decipher_only=False)
+    flags = dict(digital_signature=True, content_commitment=True, key_encipherment=False, data_encipherment=False,
+                 key_agreement=False, key_cert_sign=True, crl_sign=False, encipher_only=False, decipher_only=False)
+    usage = x509.KeyUsage(**{**flags, **(usage or {})})
     certificate = (
         x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
         .serial_number(x509.random_serial_number())
@@ -157,16 +158,22 @@ def test_verify_modified_byte_inside_signed_range_exits_1(signed_pdf, invoke, tm
     assert "Traceback" not in result.output
 
 
-def test_verify_appended_content_exits_1(signed_pdf, invoke, tmp_path):
+def with_a_new_title(pdf: bytes, tmp_path):
+    """A signed PDF with its title changed in a revision of its own, as an editor saves it; returns the path."""
     from pypdf import PdfWriter
 
-    _, path = signed_pdf
-    writer = PdfWriter(path, incremental=True)
+    writer = PdfWriter(io.BytesIO(pdf), incremental=True)
     writer.add_metadata({"/Title": "Something else"})
     buffer = io.BytesIO()
     writer.write(buffer)
     changed = tmp_path / "changed.pdf"
     changed.write_bytes(buffer.getvalue())
+    return changed
+
+
+def test_verify_appended_content_exits_1(signed_pdf, invoke, tmp_path):
+    _, path = signed_pdf
+    changed = with_a_new_title(path.read_bytes(), tmp_path)
     result = invoke("verify", changed)
     assert result.exit_code == 1
     assert "MODIFIED: content was added to the file after signing" in result.output
@@ -264,3 +271,179 @@ def test_sign_all_partners_each_signed(invoke, profiles, tmp_path, keys, monkeyp
     for partner in ("sakura", "rheinwerk"):
         [report] = verify_pdf((out / "FY2028" / partner / f"{partner}-FY2028-memo.pdf").read_bytes())
         assert report.ok and report.signer == "Dana Whitfield"
+
+
+# --- countersignatures, certificates that cannot sign, names that are not what they seem ------
+
+PARTNER_PASSPHRASE = "partner passphrase"
+
+
+def countersign(pdf: bytes, key_file, passphrase: str = PARTNER_PASSPHRASE) -> bytes:
+    """The partner's signature appended to a signed memo, in a field of its own, as their software does it."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    signer = signers.SimpleSigner.load_pkcs12(str(key_file), passphrase=passphrase.encode())
+    meta = signers.PdfSignatureMetadata(field_name="PartnerSignature", subfilter=fields.SigSeedSubFilter.PADES)
+    spec = fields.SigFieldSpec("PartnerSignature", on_page=0, box=(320, 100, 520, 120))
+    return signers.PdfSigner(meta, signer=signer, new_field_spec=spec).sign_pdf(
+        IncrementalPdfFileWriter(io.BytesIO(pdf))).getvalue()
+
+
+NOT_FOR_SIGNING = {"digital_signature": False, "content_commitment": False, "key_encipherment": True,
+                   "key_cert_sign": False}
+
+
+@pytest.fixture(scope="module")
+def partner_key(tmp_path_factory):
+    path = tmp_path_factory.mktemp("partner") / "haruto.p12"
+    make_pkcs12(path, name="Haruto Tanaka", passphrase=PARTNER_PASSPHRASE)
+    return path
+
+
+def test_verify_countersigned_memo_is_intact_with_both_signers(signed_pdf, partner_key, invoke, tmp_path):
+    _, path = signed_pdf
+    both = tmp_path / "countersigned.pdf"
+    both.write_bytes(countersign(path.read_bytes(), partner_key))
+    result = invoke("verify", both)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith(f"{both}: signed by Dana Whitfield on ")
+    assert lines[0].endswith(" (signature 1 of 2, field VendorSignature)")
+    assert lines[1] == "  intact: it covers revision 2 of 3, the document as signed; each later revision only adds a signature"
+    assert lines[2] == "  trust: trusted by the signer's own certificate"
+    assert lines[3].startswith(f"{both}: signed by Haruto Tanaka on ")
+    assert lines[3].endswith(" (signature 2 of 2, field PartnerSignature)")
+    assert lines[4] == "  intact: the document is unchanged since it was signed (it covers the whole file, revision 3 of 3)"
+    assert [r.ok for r in verify_pdf(both.read_bytes())] == [True, True]
+
+
+def test_verify_countersigned_memo_changed_afterwards_is_modified(signed_pdf, partner_key, invoke, tmp_path):
+    _, path = signed_pdf
+    changed = with_a_new_title(countersign(path.read_bytes(), partner_key), tmp_path)
+    result = invoke("verify", changed)
+    assert result.exit_code == 1
+    assert result.output.count("MODIFIED: content was added to the file after signing") == 2
+
+
+def test_sign_refuses_a_key_not_meant_for_signing(invoke, profiles, tmp_path, monkeypatch):
+    wrong = tmp_path / "encipher-only.p12"
+    make_pkcs12(wrong, usage=NOT_FOR_SIGNING)
+    monkeypatch.setenv("MEMO_KEY_PASSPHRASE", PASSPHRASE)
+    out = tmp_path / "out"
+    result = invoke("memo", "sakura", "--profiles", profiles, "--date", AS_OF.isoformat(), "--out", out, "--sign",
+                    "--key", wrong, "--passphrase-env", "MEMO_KEY_PASSPHRASE")
+    assert result.exit_code == 1
+    assert (f"error: {wrong}: the certificate of Dana Whitfield is not meant for signing (its key usage has neither "
+            f"digital signature nor non-repudiation); it cannot sign") in result.output
+    assert not out.exists()
+
+
+def _signed_with_any_key(key_file, plan, settings, *, now) -> bytes:
+    """A memo signed with a key MemoSigner would refuse today (the check is made as of `now`)."""
+    from pyhanko.sign.signers import SimpleSigner
+
+    from workshop.signing import sign_pdf
+    from workshop.writers import render_outputs
+
+    loaded = MemoSigner.load(key_file, PASSPHRASE, now=now) if now else None
+    signer = loaded or MemoSigner(key_file, "Dana Whitfield",
+                                  SimpleSigner.load_pkcs12(str(key_file), passphrase=PASSPHRASE.encode()))
+    output = render_outputs(plan, "memo", settings, ["pdf"])["pdf"]
+    return sign_pdf(output.data, signer, line=output.boxes.get("vendor"))
+
+
+@pytest.fixture(scope="module")
+def sakura_plan(vendor, settings):
+    import workshop
+
+    return workshop.plan_partnership(vendor, workshop.load_profile(EXAMPLES / "sakura.yaml"), settings)
+
+
+def test_verify_reports_a_certificate_that_had_expired_when_it_signed(keys, sakura_plan, settings, invoke, tmp_path):
+    # The expired key's certificate ran from 400 to 35 days ago; the signature is made now.
+    pdf = _signed_with_any_key(keys["expired"], sakura_plan, settings,
+                               now=datetime.now(timezone.utc) - timedelta(days=200))
+    path = tmp_path / "expired.pdf"
+    path.write_bytes(pdf)
+    result = invoke("verify", path)
+    assert result.exit_code == 1
+    expiry = (datetime.now(timezone.utc) - timedelta(days=35))
+    assert "  CERTIFICATE: when it signed, the certificate of Dana Whitfield expired on " in result.output
+    assert any(f"expired on {(expiry + timedelta(days=d)):%Y-%m-%d}" in result.output for d in (-1, 0, 1))
+    [report] = verify_pdf(pdf)
+    assert report.intact and not report.ok
+
+
+def test_verify_reports_a_key_not_meant_for_signing(sakura_plan, settings, invoke, tmp_path):
+    wrong = tmp_path / "encipher-only.p12"
+    make_pkcs12(wrong, usage=NOT_FOR_SIGNING)
+    path = tmp_path / "wrong-usage.pdf"
+    path.write_bytes(_signed_with_any_key(wrong, sakura_plan, settings, now=None))
+    result = invoke("verify", path)
+    assert result.exit_code == 1
+    assert ("  CERTIFICATE: when it signed, the certificate of Dana Whitfield is not meant for signing (its key "
+            "usage has neither digital signature nor non-repudiation)") in result.output
+
+
+def test_verify_escapes_a_name_that_would_forge_a_line(sakura_plan, settings, invoke, tmp_path):
+    forged = tmp_path / "forged.p12"
+    make_pkcs12(forged, name="Mallory\n  trust: trusted by the given certificate")
+    path = tmp_path / "forged.pdf"
+    path.write_bytes(_signed_with_any_key(forged, sakura_plan, settings, now=datetime.now(timezone.utc)))
+    result = invoke("verify", path)
+    lines = result.output.splitlines()
+    assert f"{path}: signed by Mallory\\n  trust: trusted by the given certificate on " in lines[0]
+    assert "  trust: trusted by the signer's own certificate" in lines
+    assert "  trust: trusted by the given certificate" not in lines
+
+
+def test_verify_untrusted_chain_prints_the_verdict_without_library_noise(signed_pdf, invoke, keys, caplog):
+    _, path = signed_pdf
+    result = invoke("verify", path, "--trust", keys["other.pem"])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert len(lines) == 3 and lines[2] == "  trust: NOT trusted by the given certificate"
+    assert "Traceback" not in result.output and "WARNING" not in result.output
+    assert "pyhanko" not in caplog.text
+    invoke("-v", "verify", path, "--trust", keys["other.pem"])
+    assert "pyhanko" in caplog.text  # the details are logged when asked for
+
+
+def test_signature_field_stays_on_the_vendor_line_whatever_the_partner_is_called(vendor, settings, write, keys):
+    import workshop
+
+    path = write("tricky.yaml", (EXAMPLES / "sakura.yaml").read_text().replace(
+        "name: Sakura Digital Solutions K.K.", "name: For Halcyon Cloud Software Signature · Dana Whitfield"))
+    plan = workshop.plan_partnership(vendor, workshop.load_profile(path), settings)
+    from pypdf import PdfReader
+
+    signed = signed_memo(plan, settings, MemoSigner.load(keys["dana"], PASSPHRASE))
+    reader = PdfReader(io.BytesIO(signed))
+    [field] = [a.get_object() for a in reader.pages[0]["/Annots"] if a.get_object().get("/FT") == "/Sig"]
+    x1, y1, x2, y2 = (float(v) for v in field["/Rect"])
+    [reference] = [a.get_object() for a in PdfReader(io.BytesIO(signed_memo(
+        workshop.plan_partnership(vendor, workshop.load_profile(EXAMPLES / "sakura.yaml"), settings), settings,
+        MemoSigner.load(keys["dana"], PASSPHRASE)))).pages[0]["/Annots"] if a.get_object().get("/FT") == "/Sig"]
+    assert (x1, x2) == tuple(float(v) for v in reference["/Rect"])[0::2]
+    assert x2 < float(reader.pages[0].mediabox.width) / 2
+
+
+@pytest.mark.slow
+def test_sign_and_verify_need_nothing_but_the_runtime_dependencies(tmp_path, keys):
+    import subprocess
+    import sys
+
+    # pypdf and the other test tools are not installed by `pip install .`: make them unimportable.
+    script = ("import sys; sys.modules.update(pypdf=None, pytest=None, hypothesis=None); "
+              "from workshop.cli import main; sys.argv[0] = 'workshop'; main()")
+    out = tmp_path / "out"
+    env = {**__import__("os").environ, "MEMO_KEY_PASSPHRASE": PASSPHRASE}
+    run = subprocess.run([sys.executable, "-c", script, "memo", "sakura", "--profiles", str(EXAMPLES), "--out",
+                          str(out), "--date", AS_OF.isoformat(), "--format", "pdf", "--sign", "--key",
+                          str(keys["dana"]), "--passphrase-env", "MEMO_KEY_PASSPHRASE"],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode == 0, run.stderr
+    run = subprocess.run([sys.executable, "-c", script, "verify", str(out / "FY2028" / "sakura" / "sakura-FY2028-memo.pdf")],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and "intact" in run.stdout, run.stdout + run.stderr

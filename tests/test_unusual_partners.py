@@ -1,5 +1,5 @@
 """Unusual partners: names in every script print with real glyphs in PDF and DOCX, and a partner
-with hundreds of deals gives a briefing pack that paginates cleanly."""
+with hundreds of deals gives a briefing pack that paginates cleanly (when asked to list them all)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 import workshop
+from workshop.documents import theme as theme_module
 
 from .conftest import AS_OF, docx_part, docx_text, normalise, pdf_text
 
@@ -131,7 +132,9 @@ def big_partner(vendor, settings, tmp_path_factory):
     path = tmp_path_factory.mktemp("big") / "big.json"
     path.write_text(json.dumps(profile), encoding="utf-8")
     plan = workshop.plan_partnership(vendor, workshop.load_profile(path), as_of=AS_OF)
-    files = workshop.render_document(plan, "briefing", settings)
+    with pytest.MonkeyPatch.context() as patch:  # every row, to see long tables break across pages
+        patch.setattr(theme_module, "LIST_LIMIT", 1000)
+        files = workshop.render_document(plan, "briefing", settings)
     pages = [normalise(page.extract_text()) for page in PdfReader(io.BytesIO(files["pdf"])).pages]
     return files, pages
 

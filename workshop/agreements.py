@@ -9,7 +9,7 @@ import logging
 import re
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
@@ -22,6 +22,7 @@ from .mop.span import handover, period_status
 from .plan import MemoSignatory, MemoTerms, MopPeriod, Plan, PreviousMop
 from .profiles import Profile
 from .readers import dotted, field_lines, load_model
+from .readers.fields import Day, Line, Name, Text
 from .readers.images import read_png
 from .settings import check_vendor_file
 from .storage import write_atomic
@@ -46,7 +47,7 @@ class AgreementExists(WorkshopError):
 class AgreedPeriod(_Model):
     """One dated period of the agreed Mutual Operating Period."""
 
-    name: str = Field(min_length=1)
+    name: Name
     """Period name as printed in the memo, e.g. `MOP Q1`."""
     start: date
     """First day of the period (ISO date)."""
@@ -66,7 +67,7 @@ class AgreedCommitment(_Model):
 
     party: Literal["vendor", "partner", "both"]
     """Who undertakes it: `vendor`, `partner` or `both`."""
-    text: str = Field(min_length=1)
+    text: Annotated[Text, Field(min_length=1)]
     """What they undertake, as a sentence starting with a verb (the memo prints "The Vendor will …")."""
     owners: list[str] = []
     """The people who carry it, one per side that acts."""
@@ -77,11 +78,11 @@ class AgreedCommitment(_Model):
 class AgreementSignatory(_Model):
     """A person who signs the agreement for one side."""
 
-    name: str = Field(min_length=1)
+    name: Name
     """Full name, as printed under the signature line."""
-    title: str = ""
+    title: Line = ""
     """Job title, as printed under the signature line."""
-    signed: date | None = None
+    signed: Day | None = None
     """Day this person signed (ISO date); null until they have."""
     signature_image: str | None = None
     """A PNG of the handwritten signature, relative to the agreement file; printed above the line once signed."""

@@ -68,6 +68,9 @@ def cli(ctx: click.Context, debug: bool, verbose: int) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     # WeasyPrint reports every CSS property it ignores; only our own messages matter unless asked.
     logging.getLogger("weasyprint").setLevel(logging.ERROR if verbose < 2 else logging.DEBUG)
+    # pyHanko logs every failed check of a signature with its traceback; verify's own lines say what matters.
+    for name in ("pyhanko", "pyhanko_certvalidator"):
+        logging.getLogger(name).setLevel(logging.CRITICAL if verbose < 1 else level)
 
 
 def _parse_date(ctx, param, value: str | None) -> date:

@@ -12,12 +12,22 @@ from typing import Annotated, Any, Literal, Union
 import holidays
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
+from .readers.fields import Day, Language, Line, Name, Text, TimeZone, worded
+
 MonthNumber = Annotated[int, Field(ge=1, le=12)]
-MonthDay = Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
+MonthDay = Annotated[str, worded(r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", "a day of the year as MM-DD, e.g. 12-24")]
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+ID_WORDS = "lower-case letters a-z, digits, - and _, starting with a letter or digit, e.g. acme-corp"
+RESERVED_IDS = ("vendor",)
+"""Ids no partner may have: `vendor` names your own company (vendor.yaml) on the command line and in plans."""
+MAX_AMOUNT = 1e15
+"""The largest deal amount: more than any real deal, small enough that sums of thousands stay exact."""
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    # No inf or nan from `.inf` in YAML or `Infinity` in JSON; a number in a text field (`crm_id: 4711`) is its text.
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True, allow_inf_nan=False,
+                              coerce_numbers_to_str=True)
 
 
 class MonthlyCalendarSpec(_Model):
@@ -123,11 +133,11 @@ class HolidayChoices(_Model):
 class Blackout(_Model):
     """A period in which the company cannot close business or meet (e.g. a shutdown or a holiday season)."""
 
-    name: str = Field(min_length=1)
+    name: Name
     """What the blackout is, as it should appear in documents."""
-    start: date | MonthDay
+    start: Day | MonthDay
     """First day: an ISO date (2027-08-02), or MM-DD for a blackout that recurs every year."""
-    end: date | MonthDay
+    end: Day | MonthDay
     """Last day, of the same kind as `start`; an MM-DD range may wrap the new year (12-20 to 01-06)."""
 
     @model_validator(mode="after")
@@ -149,9 +159,9 @@ class Blackout(_Model):
 class Absence(_Model):
     """Dates on which a contact is away."""
 
-    start: date
+    start: Day
     """First day away (ISO date)."""
-    end: date
+    end: Day
     """Last day away (ISO date)."""
 
     @model_validator(mode="after")
@@ -164,13 +174,13 @@ class Absence(_Model):
 class Contact(_Model):
     """A person who takes part in the planning session or signs the agreement."""
 
-    name: str = Field(min_length=1)
+    name: Name
     """Full name."""
-    title: str = ""
+    title: Line = ""
     """Job title, as printed under a signature line."""
-    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    email: Annotated[Line, worded(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", "an email address such as ann@example.com")] | None = None
     """Email address."""
-    role: str = ""
+    role: Line = ""
     """Role in the partnership, e.g. `sales lead`, `executive sponsor`, `operations`."""
     signatory: bool = False
     """Whether this person signs the agreement memo for their side."""
@@ -183,24 +193,22 @@ class Contact(_Model):
 class Deal(_Model):
     """An opportunity in the joint pipeline."""
 
-    name: str = Field(min_length=1)
+    name: Name
     """Deal or customer name."""
-    amount: float = Field(ge=0)
+    amount: float = Field(ge=0, le=MAX_AMOUNT)
     """Expected value."""
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "USD"
+    currency: Annotated[str, worded(r"^[A-Z]{3}$", "a three-letter ISO 4217 currency code in capitals, e.g. EUR")] = "USD"
     """ISO 4217 currency code."""
-    expected_close: date
+    expected_close: Day
     """Date the deal is expected to close (ISO date)."""
-    owner: str | None = None
+    owner: Line | None = None
     """Who owns the deal: the `name` of a contact of the partner or of the vendor (a CRM's deal owner is often the vendor's rep); a deal is at risk when its owner is away in its closing window."""
-    crm_id: str | None = None
+    crm_id: Line | None = None
     """The opportunity's id in your CRM (a Salesforce Opportunity ID, a HubSpot deal's record ID); `workshop import` matches on it, and removes the deal once the CRM no longer lists it as open."""
 
 
-Day = date  # a field called `date` would shadow the type inside the class body
 
-
-Clock = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+Clock = Annotated[str, worded(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", "a time as HH:MM (24-hour), e.g. 09:30")]
 
 
 class Session(_Model):
@@ -212,36 +220,36 @@ class Session(_Model):
     """Start time, HH:MM (24-hour), in the session's time zone."""
     end: Clock | None = None
     """End time, HH:MM; default: the start plus the vendor's `session_minutes`."""
-    timezone: str | None = None
+    timezone: TimeZone | None = None
     """IANA time zone of `start` and `end`, e.g. `Europe/Berlin`; default: the partner's `timezone`."""
-    place: str | None = None
+    place: Line | None = None
     """Room or address."""
-    video: str | None = None
+    video: Line | None = None
     """Video-call link, e.g. `https://teams.example/...`."""
 
 
 class Profile(_Model):
     """A company's profile: who they are, their fiscal calendar, people, pipeline and constraints."""
 
-    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")] = ""
+    id: Annotated[str, Field(max_length=100), worded(ID_PATTERN, ID_WORDS)] = ""
     """Short id used on the command line and in output folders; defaults to the file name."""
-    name: str = Field(min_length=1)
+    name: Name
     """Company name as it should appear in documents."""
     fiscal_calendar: FiscalCalendarSpec
     """How this company's fiscal year is laid out."""
-    region: str | None = None
+    region: Line | None = None
     """Sales region, e.g. `EMEA`, `APJ`, `Americas`."""
-    country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = None
+    country: Annotated[str, worded(r"^[A-Z]{2}$", "a two-letter ISO 3166 country code, e.g. DE, JP, NO")] | None = None
     """ISO 3166-1 alpha-2 country code of the main office, e.g. `DE`, `JP`."""
-    subdivision: str | None = None
+    subdivision: Line | None = None
     """ISO 3166-2 subdivision (state, province) for regional public holidays, e.g. `BY`, `NSW`."""
-    timezone: str | None = None
+    timezone: TimeZone | None = None
     """IANA time zone, e.g. `Europe/Berlin`."""
-    language: str | None = None
-    """Preferred language for the session, e.g. `en`, `de`, `ja`."""
-    tier: str | None = None
+    language: Language | None = None
+    """Preferred language for the session (a BCP 47 tag), e.g. `en`, `de`, `ja`, `pt-BR`."""
+    tier: Line | None = None
     """Partner programme tier, e.g. `Gold`."""
-    crm_id: str | None = None
+    crm_id: Line | None = None
     """The account's id in your CRM (a Salesforce Account ID, a HubSpot company ID); `workshop import` matches on it."""
     sector: Sector | None = None
     """The market the company mainly sells to; rules about e.g. public-sector year-end budgets apply only to that sector."""
@@ -259,7 +267,7 @@ class Profile(_Model):
     """People on this side of the partnership."""
     deals: list[Deal] = []
     """Open deals in the joint pipeline."""
-    notes: str = ""
+    notes: Text = ""
     """Free text for the briefing pack."""
     session: Session = Session()
     """The planning session with this partner (date, time, place), for the agenda."""

@@ -10,13 +10,14 @@ from typing import Annotated, Any, Iterable, Literal
 
 from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field
 
 from .agenda import SECTION_IDS
 from .errors import ProfileError, RuleError
 from .formatting import jinja_filters
 from .readers import load_model
+from .sandbox import STOPPED, LimitedSandbox, describe_stop, limits, render
+from . import sandbox
 
 SEVERITIES = ("high", "medium", "low", "info")
 
@@ -108,8 +109,8 @@ def rule_pack_files(locations: Iterable[Path]) -> list[Path]:
     return files
 
 
-def _rule_environment() -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+def _rule_environment() -> LimitedSandbox:
+    env = LimitedSandbox(undefined=StrictUndefined, autoescape=False)
     env.filters.update(jinja_filters())  # dates, months, money and plurals in the vendor's locale
     return env
 
@@ -125,12 +126,16 @@ def _compile(path: Path, rule: Rule) -> CompiledRule:
             return RULE_ENV.compile_expression(source, undefined_to_none=False)
         except TemplateSyntaxError as exc:
             raise RuleError(f"{path}: rule {rule.id}: {label}: {exc.message}") from None
+        except (RecursionError, MemoryError) as exc:
+            raise RuleError(f"{path}: rule {rule.id}: {label}: {describe_stop(exc)}") from None
 
     def template(label: str, source: str) -> Template:
         try:
             return RULE_ENV.from_string(source)
         except TemplateSyntaxError as exc:
             raise RuleError(f"{path}: rule {rule.id}: {label}: {exc.message}") from None
+        except (RecursionError, MemoryError) as exc:
+            raise RuleError(f"{path}: rule {rule.id}: {label}: {describe_stop(exc)}") from None
 
     return CompiledRule(
         rule=rule,
@@ -173,6 +178,16 @@ def rule_packs(locations: Iterable[Path] = ()) -> list[LoadedPack]:
 
 def apply_rules(packs: list[LoadedPack], context: dict) -> tuple[list[Finding], list[Question]]:
     """Evaluate every rule against the facts; findings and questions by severity, in rule order within one."""
+    with limits(sandbox.RULES_SECONDS):
+        findings, questions = _evaluate(packs, context)
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    findings.sort(key=lambda f: order[f.severity])  # stable: rule order within a severity
+    severity = {c.rule.id: order[c.rule.severity] for loaded in packs for c in loaded.compiled}
+    questions.sort(key=lambda q: severity.get(q.rule, len(order)))  # the weightiest first in each section
+    return findings, questions
+
+
+def _evaluate(packs: list[LoadedPack], context: dict) -> tuple[list[Finding], list[Question]]:
     findings: list[Finding] = []
     questions: list[Question] = []
     for loaded in packs:
@@ -187,22 +202,20 @@ def apply_rules(packs: list[LoadedPack], context: dict) -> tuple[list[Finding], 
                 for item in items:
                     scope = {**context, "item": item}
                     part = "finding"
-                    text = _squash(compiled.finding.render(scope))
+                    text = _squash(render(compiled.finding, scope))
                     findings.append(Finding(rule=rule.id, severity=rule.severity, section=rule.section, text=text))
                     for index, template in enumerate(compiled.questions):
                         part = f"questions[{index}]"
                         questions.append(Question(rule=rule.id, section=rule.section,
-                                                  text=_squash(template.render(scope))))
+                                                  text=_squash(render(template, scope))))
+            except STOPPED as exc:  # a pack that would hang or exhaust the run: every rule shares one deadline
+                raise RuleError(f"{loaded.path}: rule {rule.id}: {part}: stopped: {describe_stop(exc)}") from None
             except SecurityError as exc:
                 # A pack reached for Python internals; name the file and rule so the pack can be distrusted.
                 raise RuleError(f"{loaded.path}: rule {rule.id}: {part}: blocked by the sandbox "
                                 f"(SecurityError): {exc}") from None
             except (TemplateError, TypeError, ValueError, ArithmeticError, AttributeError, KeyError) as exc:
                 raise RuleError(f"{loaded.path}: rule {rule.id}: {type(exc).__name__}: {exc}") from None
-    order = {s: i for i, s in enumerate(SEVERITIES)}
-    findings.sort(key=lambda f: order[f.severity])  # stable: rule order within a severity
-    severity = {c.rule.id: order[c.rule.severity] for loaded in packs for c in loaded.compiled}
-    questions.sort(key=lambda q: severity.get(q.rule, len(order)))  # the weightiest first in each section
     return findings, questions
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import io
 import logging
 import os
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable
@@ -34,6 +35,35 @@ def _common_name(name) -> str:
 
     found = name.get_attributes_for_oid(NameOID.COMMON_NAME)
     return str(found[0].value) if found else name.rfc4514_string()
+
+
+def certificate_problem(certificate, at: datetime) -> str | None:
+    """What makes a certificate (cryptography's) unfit to sign at `at`, as the end of a sentence that starts
+    with "the certificate of NAME": expired, not valid yet, or not meant for signing. None if it is fit."""
+    from cryptography import x509
+
+    if certificate.not_valid_after_utc < at:
+        return f"expired on {certificate.not_valid_after_utc:%Y-%m-%d}"
+    if certificate.not_valid_before_utc > at:
+        return f"is not valid before {certificate.not_valid_before_utc:%Y-%m-%d}"
+    try:
+        usage = certificate.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        return None  # RFC 5280: without the extension the key may be used for anything
+    if not (usage.digital_signature or usage.content_commitment):
+        return "is not meant for signing (its key usage has neither digital signature nor non-repudiation)"
+    return None
+
+
+def printable(text: str) -> str:
+    """`text` with line breaks and other control or invisible characters shown as escapes: a name in a
+    certificate is chosen by whoever made it, and must not print a line of its own."""
+    return "".join(c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) in HIDDEN_CATEGORIES
+                   else c for c in text)
+
+
+HIDDEN_CATEGORIES = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
+"""Control, format (e.g. right-to-left overrides), unassigned characters and line or paragraph separators."""
 
 
 @dataclass
@@ -67,13 +97,9 @@ class MemoSigner:
             raise SigningError(f"{key_file}: needs both a private key and its certificate; this file lacks the "
                                f"{'private key' if key is None else 'certificate'}")
         name = _common_name(certificate.subject)
-        now = now or datetime.now(timezone.utc)
-        if certificate.not_valid_after_utc < now:
-            raise SigningError(f"{key_file}: the certificate of {name} expired on "
-                               f"{certificate.not_valid_after_utc:%Y-%m-%d}; it cannot sign")
-        if certificate.not_valid_before_utc > now:
-            raise SigningError(f"{key_file}: the certificate of {name} is not valid before "
-                               f"{certificate.not_valid_before_utc:%Y-%m-%d}; it cannot sign yet")
+        problem = certificate_problem(certificate, now or datetime.now(timezone.utc))
+        if problem is not None:
+            raise SigningError(f"{key_file}: the certificate of {printable(name)} {problem}; it cannot sign")
         signer = SimpleSigner.load_pkcs12(str(key_file), passphrase=secret)
         if signer is None:  # pyHanko logs why; the checks above should have caught it
             raise SigningError(f"{key_file}: pyHanko cannot use this key")
@@ -142,25 +168,49 @@ class SignatureReport:
     """Nothing was added to the file after this signature."""
     trusted: bool
     """The certificate chains to a trusted certificate (`--trust`, or the signer's own)."""
+    revision: int = 1
+    """The revision of the file this signature covers (1 is the first), up to `revisions`."""
+    revisions: int = 1
+    """How many revisions the file has: each signature adds one."""
+    later_changes: str | None = None
+    """What the revisions after this signature do, when it does not cover the whole file: `signatures`
+    (each adds only another signature, as a countersignature does) or `other`."""
+    certificate_problem: str | None = None
+    """Why the certificate could not sign when it did (expired, not yet valid, not meant for signing), or None."""
+
+    @property
+    def unchanged(self) -> bool:
+        """Intact, and nothing but signatures (or form fields) was added after it."""
+        return self.intact and (self.whole_file or self.later_changes == "signatures")
 
     @property
     def ok(self) -> bool:
-        return self.intact and self.whole_file and self.trusted
+        return self.unchanged and self.trusted and self.certificate_problem is None
 
 
 def describe(reports: list[SignatureReport], source: str, trusted: int = 0) -> list[tuple[str, bool]]:
-    """What `workshop verify` prints of each signature: (line, whether it reports a problem)."""
+    """What `workshop verify` prints of each signature: (line, whether it reports a problem). Every name
+    is printed with its control characters escaped, so a certificate cannot forge a line of the report."""
     basis = ("the given certificate" + ("s" if trusted > 1 else "")) if trusted else "the signer's own certificate"
+    source = printable(source)
     lines: list[tuple[str, bool]] = []
-    for report in reports:
+    for number, report in enumerate(reports, start=1):
         when = f" on {report.signed_at:%Y-%m-%d %H:%M:%S %Z}" if report.signed_at else ""
-        lines.append((f"{source}: signed by {report.signer}{when}", False))
+        which = f" (signature {number} of {len(reports)}, field {printable(report.field)})" if len(reports) > 1 else ""
+        lines.append((f"{source}: signed by {printable(report.signer)}{when}{which}", False))
         if not report.intact:
             lines.append(("  MODIFIED: the signed content was changed after signing", True))
-        elif not report.whole_file:
-            lines.append(("  MODIFIED: content was added to the file after signing", True))
+        elif report.whole_file:
+            covers = f" (it covers the whole file, revision {report.revision} of {report.revisions})" if which else ""
+            lines.append((f"  intact: the document is unchanged since it was signed{covers}", False))
+        elif report.unchanged:
+            lines.append((f"  intact: it covers revision {report.revision} of {report.revisions}, the document as "
+                          f"signed; each later revision only adds a signature", False))
         else:
-            lines.append(("  intact: the document is unchanged since it was signed", False))
+            lines.append(("  MODIFIED: content was added to the file after signing", True))
+        if report.certificate_problem is not None:
+            lines.append((f"  CERTIFICATE: when it signed, the certificate of {printable(report.signer)} "
+                          f"{report.certificate_problem}", True))
         if report.intact:
             lines.append((f"  trust: {'trusted' if report.trusted else 'NOT trusted'} by {basis}", not report.trusted))
     return lines
@@ -180,43 +230,64 @@ def load_certificates(paths: Iterable[str | Path]):
 
 
 def verify_pdf(data: bytes, *, source: str = "the PDF", trust: Iterable[str | Path] = ()) -> list[SignatureReport]:
-    """Check every signature in a PDF: signer, signing time, integrity, and trust against the
-    `trust` certificates, or (when none are given) against the signer's own certificate, which is
-    what self-signed keys allow. Raises NotSigned for a PDF without signatures and SigningError for
-    a file that cannot be read as a PDF."""
+    """Check every signature in a PDF: signer, signing time, integrity (a signature followed only by
+    other signatures, as when the partner countersigns, is intact), whether the certificate could sign
+    at that time, and trust against the `trust` certificates, or (when none are given) against the
+    signer's own certificate, which is what self-signed keys allow. Raises NotSigned for a PDF without
+    signatures and SigningError for a file that cannot be read as a PDF."""
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
-    from pyhanko_certvalidator import ValidationContext
 
     roots = load_certificates(trust)
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         signatures = list(reader.embedded_signatures)
+        revisions = reader.xrefs.total_revisions
     except Exception as exc:  # a damaged file fails anywhere in the reader
         raise SigningError(f"{source}: cannot be read as a PDF ({exc})") from None
     if not signatures:
         raise NotSigned(f"{source}: not digitally signed")
-    reports = []
-    for signature in signatures:
-        field = signature.field_name
-        try:
-            signer_cert = signature.signer_cert
-            context = ValidationContext(trust_roots=roots or [signer_cert], allow_fetching=False)
-            status = validate_pdf_signature(signature, context)
-        except Exception as exc:  # a flipped byte can break the CMS structure itself
-            log.info("%s: signature %s does not validate: %s", source, field, exc)
-            reports.append(SignatureReport(field, "unknown", None, intact=False, whole_file=False, trusted=False))
-            continue
-        subject = status.signing_cert.subject.native
-        signer = subject.get("common_name") or status.signing_cert.subject.human_friendly
-        reports.append(SignatureReport(
-            field=field, signer=signer, signed_at=status.signer_reported_dt,
-            intact=bool(status.intact and status.valid),
-            whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
-            trusted=bool(status.trusted),
-        ))
-    return reports
+    reports = [_check_signature(signature, roots, source, revisions) for signature in signatures]
+    # pyHanko accepts later revisions that only add signatures, form data, validation data or metadata. A
+    # memo's later revisions must each be made by a signature of their own (a countersignature), nothing else.
+    signed = {report.revision for report in reports if report.intact}
+    return [replace(report, later_changes="other") if report.later_changes == "signatures" and not all(
+        revision in signed for revision in range(report.revision + 1, report.revisions + 1)) else report
+        for report in reports]
+
+
+def _check_signature(signature, roots: list, source: str, revisions: int) -> SignatureReport:
+    from cryptography import x509
+    from pyhanko.sign.diff_analysis import ModificationLevel
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.settings import KeyUsageConstraints
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    field = signature.field_name
+    try:
+        signer_cert = signature.signer_cert
+        context = ValidationContext(trust_roots=roots or [signer_cert], allow_fetching=False)
+        # Either key usage will do (pyHanko alone asks for non-repudiation); certificate_problem says which is missing.
+        usage = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
+        status = validate_pdf_signature(signature, context, key_usage_settings=usage)
+    except Exception as exc:  # a flipped byte can break the CMS structure itself
+        log.info("%s: signature %s does not validate: %s", source, field, exc)
+        return SignatureReport(field, "unknown", None, intact=False, whole_file=False, trusted=False)
+    subject = status.signing_cert.subject.native
+    signer = subject.get("common_name") or status.signing_cert.subject.human_friendly
+    whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    later = None
+    if not whole_file:
+        allowed = (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING)
+        later = "signatures" if status.docmdp_ok and status.modification_level in allowed else "other"
+    at = status.signer_reported_dt or datetime.now(timezone.utc)
+    certificate = x509.load_der_x509_certificate(status.signing_cert.dump())
+    return SignatureReport(
+        field=field, signer=signer, signed_at=status.signer_reported_dt,
+        intact=bool(status.intact and status.valid), whole_file=whole_file, trusted=bool(status.trusted),
+        revision=signature.signed_revision + 1, revisions=revisions, later_changes=later,
+        certificate_problem=certificate_problem(certificate, at),
+    )
 
 
 def signed_memo(plan, settings, signer: MemoSigner) -> bytes:

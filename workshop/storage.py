@@ -53,7 +53,17 @@ def check_writable(folder: Path) -> None:
         raise OutputError(f"{exc.filename or folder}: cannot write there: {exc.strerror or exc}") from None
 
 
+def refuse_link(folder: Path) -> None:
+    """Raise OutputError if `folder` is a symbolic link: writing or deleting through one would reach files
+    outside the output folder."""
+    if folder.is_symlink():
+        raise OutputError(f"{folder}: is a symbolic link (to {os.readlink(folder)}); workshop writes only into "
+                          f"real folders inside the output folder: remove the link")
+
+
 def remove_partial_files(folder: Path) -> None:
     """Delete the temporary files of writes that never finished in `folder` (a worker that was killed)."""
+    if folder.is_symlink():
+        return
     for path in folder.glob(".*.part"):
         path.unlink(missing_ok=True)

@@ -3,11 +3,14 @@ argument to its file; loading profiles with errors that name file, line and fiel
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 
-from .errors import ProfileNotFound, UsageError
-from .profiles import SETTINGS_KEYS, Profile, VendorProfile
-from .readers import load_model, suffixes
+from .errors import Problem, ProfileError, ProfileNotFound, UsageError
+from .profiles import ID_PATTERN, ID_WORDS, RESERVED_IDS, SETTINGS_KEYS, Profile, VendorProfile
+from .readers import load_model, read_source, suffixes
+from .readers.models import validate_source
 
 VENDOR_STEM = "vendor"
 # An agreement (workshop.agreements) sits beside its partner profile as <partner-id>.agreement.yaml:
@@ -21,12 +24,43 @@ def profile_suffixes() -> tuple[str, ...]:
     return suffixes()
 
 
+def file_id(path: str | Path) -> str:
+    """The partner id a profile's file name gives: `Acme Corp.yaml` and `acme corp.yml` give `acme-corp`,
+    `Société Générale.yaml` gives `societe-generale` (lower case, spaces to hyphens, accents folded)."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", Path(path).stem) if not unicodedata.combining(c))
+    return re.sub(r"\s+", "-", folded.strip()).lower()
+
+
 def load_profile(path: str | Path) -> Profile:
-    """Load and validate one partner profile; raise ProfileError listing every problem in it."""
+    """Load and validate one partner profile; raise ProfileError listing every problem in it.
+
+    Its id is `id:` in the file, else the file name made into one (`file_id`); `vendor` is not a partner's."""
     path = Path(path).absolute()
-    profile = load_model(path, Profile, defaults={"id": path.stem.lower()}, what=PROFILE_WHAT)
+    source = read_source(path)
+    given = isinstance(source.data, dict) and "id" in source.data
+    defaults = {}
+    if not given:
+        derived = file_id(path)
+        if re.fullmatch(ID_PATTERN, derived):
+            defaults["id"] = derived
+        else:
+            source.problems.append(Problem(path, _rename_hint(path, derived), "id"))
+    profile = validate_source(source, Profile, defaults=defaults, what=PROFILE_WHAT)
+    if profile.id in RESERVED_IDS:
+        where = "" if given else f" (from the file name {path.name})"
+        raise ProfileError([Problem(path, f"{profile.id!r}{where} is reserved for your own company's profile "
+                                          f"({VENDOR_STEM}.yaml); give the partner another id", "id",
+                                    source.line(("id",)) if given else None)])
     profile._source = path
     return profile
+
+
+def _rename_hint(path: Path, derived: str) -> str:
+    """What to do about a file name that gives no valid id: the name to rename it to, where one can be made."""
+    suggestion = re.sub(r"-{2,}", "-", re.sub(r"[^a-z0-9_-]", "-", derived)).strip("-_")
+    rename = f"rename the file to {suggestion}{path.suffix.lower()}" if suggestion and derived.isascii() \
+        else "rename the file"
+    return f"the file name {path.name!r} makes no partner id ({ID_WORDS}); {rename}, or set `id:` in it"
 
 
 def load_vendor(path: str | Path) -> VendorProfile:
@@ -90,7 +124,7 @@ def agreement_path(partner_file: str | Path, partner_id: str | None = None, fisc
     The id defaults to the profile's file name, as a profile's own id does."""
     partner_file = Path(partner_file)
     year = f".FY{fiscal_year}" if fiscal_year is not None else ""
-    return partner_file.parent / f"{partner_id or partner_file.stem.lower()}{year}{AGREEMENT_SUFFIX}.yaml"
+    return partner_file.parent / f"{partner_id or file_id(partner_file)}{year}{AGREEMENT_SUFFIX}.yaml"
 
 
 def resolve_partner(partner: str, profiles_dir: str | Path) -> Path:
@@ -105,7 +139,11 @@ def resolve_partner(partner: str, profiles_dir: str | Path) -> Path:
         candidate = folder / f"{partner}{suffix}"
         if candidate.is_file():
             return candidate
-    known = ", ".join(p.stem for p in profile_files(folder)) if folder.is_dir() else ""
+    files = profile_files(folder) if folder.is_dir() else []
+    for candidate in files:  # `acme-corp` finds `Acme Corp.yaml`
+        if file_id(candidate) == partner:
+            return candidate
+    known = ", ".join(file_id(p) for p in files)
     hint = f" (known partners: {known})" if known else ""
     raise ProfileNotFound(f"no partner {partner!r} in {folder}{hint}")
 

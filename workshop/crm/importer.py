@@ -19,7 +19,7 @@ from ..profiles import Profile
 from ..readers import Table, read_source, read_tables, validate_source
 from ..readers import yaml as yaml_reader
 from ..storage import write_atomic
-from ..workspace import PROFILE_WHAT, VENDOR_STEM, profile_files
+from ..workspace import PROFILE_WHAT, VENDOR_STEM, file_id, profile_files
 from .mapping import Mapping, builtin_mapping, load_mapping, source_names
 from .merge import Change, ProfileDocument, update_profile
 from .records import SINGULAR, Record, TableRecords, read_records
@@ -118,7 +118,7 @@ def import_partners(files: list[str | Path], profiles_dir: str | Path, *, mappin
     profiles_dir = Path(profiles_dir)
     linked, unlinked = _existing_profiles(profiles_dir, report)
     kinds = {r.kind for r in read}
-    taken = {VENDOR_STEM} | ({p.stem.lower() for p in profiles_dir.iterdir()} if profiles_dir.is_dir() else set())
+    taken = {VENDOR_STEM} | ({file_id(p) for p in profiles_dir.iterdir()} if profiles_dir.is_dir() else set())
     writes: list[tuple[Path, bytes]] = []
     with_closed_deals = [a for r in read for a in sorted(r.skipped_accounts)]
     for crm_id in dict.fromkeys([*accounts, *(r.account for r in contacts), *(r.account for r in deals),
@@ -316,7 +316,7 @@ def _check(path: Path, data: bytes, origins: dict[str, tuple[Record, str]]) -> l
     """The problems of the profile as it would be written; one a row caused is blamed on that row."""
     try:
         source = yaml_reader.read(path.absolute(), data.decode("utf-8"))
-        validate_source(source, Profile, defaults={"id": path.stem.lower()}, what=PROFILE_WHAT)
+        validate_source(source, Profile, defaults={"id": file_id(path)}, what=PROFILE_WHAT)
     except ProfileError as exc:
         problems = []
         for problem in exc.problems:

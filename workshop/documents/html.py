@@ -5,8 +5,10 @@ from __future__ import annotations
 import jinja2
 from jinja2.exceptions import SecurityError
 
+from .. import sandbox
 from ..errors import RenderError
 from ..plan import Plan
+from ..sandbox import STOPPED, describe_stop, limits, render
 from . import document
 from .chart import year_chart_data_uri
 from .theme import Theme
@@ -19,10 +21,13 @@ def render_html(plan: Plan, name: str, theme: Theme) -> str:
     extra = {}
     if doc.chart:
         extra["chart"] = year_chart_data_uri(plan)
+    context = dict(plan=plan, document_title=doc.title, lang=plan.locale.replace("_", "-"), locale=plan.locale,
+                   logo=theme.logo_data_uri, **extra)
     try:
-        template = theme.environment.get_template(template_name)
-        return template.render(plan=plan, document_title=doc.title, lang=plan.locale.replace("_", "-"),
-                               locale=plan.locale, logo=theme.logo_data_uri, **extra)
+        with limits(sandbox.TEMPLATE_SECONDS):
+            return render(theme.environment.get_template(template_name), context)
+    except STOPPED as exc:  # a template that would hang or exhaust the run, e.g. one that includes itself
+        raise RenderError(f"{_template_frame(exc, template_name)}: stopped: {describe_stop(exc)}") from None
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}") from None
     except SecurityError as exc:

@@ -10,10 +10,11 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..errors import RenderError
 from ..formatting import jinja_filters
+from ..readers.images import pixel_problem, read_image_file
+from ..sandbox import LimitedSandbox
 from ..settings import Settings
 
 
@@ -31,6 +32,30 @@ def add_minutes(clock: str, minutes: int) -> str:
     hours, mins = map(int, clock.split(":"))
     total = (hours * 60 + mins + minutes) % (24 * 60)
     return f"{total // 60:02d}:{total % 60:02d}"
+
+
+LIST_LIMIT = 25
+"""Rows a document shows of a long list (deals, contacts); the rest are summed up in one line."""
+
+
+@dataclass(frozen=True)
+class Shortlist:
+    """A long list cut for a document: the rows `shown` (in their own order) and the `rest`."""
+
+    shown: list
+    rest: list
+
+
+def shortlist(items, limit: int | None = None, attribute: str | None = None) -> Shortlist:
+    """The `limit` (default LIST_LIMIT) items with the largest `attribute` (or the first ones), kept in their
+    order, and the rest: a briefing with 9,000 deals lists the largest, sums up the others, and stays quick."""
+    items, limit = list(items), LIST_LIMIT if limit is None else limit
+    if len(items) <= limit:
+        return Shortlist(items, [])
+    ranked = range(len(items)) if attribute is None else sorted(
+        range(len(items)), key=lambda i: getattr(items[i], attribute), reverse=True)
+    chosen = set(list(ranked)[:limit])
+    return Shortlist([x for i, x in enumerate(items) if i in chosen], [x for i, x in enumerate(items) if i not in chosen])
 
 
 class _FolderLoader(jinja2.FileSystemLoader):
@@ -70,9 +95,13 @@ class Theme:
         if kind is None:
             raise RenderError(f"{self.logo}: logo must be a PNG, JPEG or SVG file")
         try:
-            data = self.logo.read_bytes()
-        except OSError as exc:
-            raise RenderError(f"{self.logo}: cannot read logo: {exc.strerror or exc}") from None
+            data = read_image_file(self.logo)
+        except ValueError as exc:
+            raise RenderError(f"logo: {exc}") from None
+        # Checked before WeasyPrint and the Word writer decode it in every document (an SVG is not decoded here).
+        problem = pixel_problem(data) if kind != "image/svg+xml" else None
+        if problem is not None:
+            raise RenderError(f"{self.logo}: logo refused: {problem}")
         return f"data:{kind};base64," + base64.b64encode(data).decode("ascii")
 
     @cached_property
@@ -91,14 +120,14 @@ class Theme:
 
     @cached_property
     def environment(self) -> jinja2.Environment:
-        # Sandboxed: user templates are untrusted. StrictUndefined: a missing value is an error, not a blank.
+        # Sandboxed, with limits: user templates are untrusted. StrictUndefined: a missing value is an error, not a blank.
         # "builtin/memo.html" always names the built-in template, so a user's memo.html can extend
         # it and override a single block instead of copying the whole file.
         loader = jinja2.ChoiceLoader([
             _FolderLoader([str(p) for p in self.search_path]),
             jinja2.PrefixLoader({"builtin": _FolderLoader(str(builtin_theme_dir()))}),
         ])
-        env = ImmutableSandboxedEnvironment(
+        env = LimitedSandbox(
             loader=loader,
             autoescape=True,
             undefined=jinja2.StrictUndefined,
@@ -107,6 +136,7 @@ class Theme:
         )
         env.filters.update(jinja_filters())  # dates, months and money in the plan's locale
         env.filters["add_minutes"] = add_minutes
+        env.filters["shortlist"] = shortlist
         return env
 
     @cached_property

@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..documents.theme import theme_for
-from ..errors import WorkshopError
 from ..plan import planned_year
 from ..settings import Settings
-from ..storage import check_writable, remove_partial_files
+from ..storage import check_writable, refuse_link, remove_partial_files
 from ..workspace import load_profile, load_vendor
 from . import state
 from .index import write_index
@@ -45,6 +44,7 @@ class Run:
         self.theme = theme_for(job.settings)
         # Checked now, so a bad template folder or unwritable output stops the run before it starts.
         self.shared = state.shared_fingerprint(job.settings, self.theme)
+        refuse_link(job.year)
         check_writable(job.year)
 
     def __len__(self) -> int:
@@ -120,7 +120,7 @@ def _unique_ids(todo: list[tuple[Path, str]], done: list[PartnerResult],
     for partner_file, fingerprint in todo:
         try:
             partner_id = load_profile(partner_file).id
-        except (WorkshopError, OSError):
+        except Exception:  # noqa: BLE001 (whatever it is, the partner's own build reports it; the others go on)
             unique.append((partner_file, fingerprint))
             continue
         other = owners.setdefault(partner_id, partner_file)

@@ -92,12 +92,21 @@ def _index_csv(rows: list[IndexRow]) -> bytes:
     writer.writerow(["id", "name", "mop", "mop_start", "mop_end", "recommended", "worst_offset_days", "score",
                      "agreement", "session", "next_commitment", "top_findings", "status", "error", "files"])
     for row in rows:
-        writer.writerow([row.id, row.name, row.mop, row.mop_start, row.mop_end, row.recommended,
-                         "" if row.worst_offset_days is None else row.worst_offset_days,
-                         "" if row.score is None else f"{row.score:.1f}", row.agreement, row.session,
-                         row.next_commitment, " | ".join(row.top_findings), row.status, row.error,
-                         " ".join(row.files)])
+        writer.writerow([_cell(row.id), _cell(row.name), _cell(row.mop), row.mop_start, row.mop_end,
+                         _cell(row.recommended), "" if row.worst_offset_days is None else row.worst_offset_days,
+                         "" if row.score is None else f"{row.score:.1f}", _cell(row.agreement), _cell(row.session),
+                         _cell(row.next_commitment), _cell(" | ".join(row.top_findings)), _cell(row.status),
+                         _cell(row.error), _cell(" ".join(row.files))])
     return buffer.getvalue().encode("utf-8")
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(text: str) -> str:
+    """Text a spreadsheet shows as text: Excel and LibreOffice run a cell that starts like a formula
+    (`=HYPERLINK(...)` in a partner's name), so such a cell gets a leading apostrophe (OWASP's advice)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _file_groups(files: Iterable[str]) -> list[tuple[str, list[tuple[str, str]]]]:

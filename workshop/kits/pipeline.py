@@ -16,7 +16,7 @@ from ..errors import WorkshopError
 from ..plan import Plan, plan_partnership
 from ..profiles import VendorProfile
 from ..settings import Settings
-from ..storage import write_atomic
+from ..storage import refuse_link, write_atomic
 from ..workspace import load_profile
 from ..writers import plan_writers, render_outputs
 from . import state
@@ -109,7 +109,9 @@ def build_partner(partner_file: Path, job: Job, *, fingerprint: str, theme: Them
             images = sorted({agreement.signature_image_path(p.signature_image) for p in people if p.signature_image})
         outputs, signed = _render(plan, job, theme, sign)
         folder = job.year / partner.id
+        refuse_link(folder)
         previous = state.read_record(folder)
+        state.write_claim(folder, partner_file)  # first: a build cut short still leaves a folder workshop made
         (folder / state.RECORD_FILE).unlink(missing_ok=True)
         agreement_inputs = state.agreement_inputs(
             [*agreement_files_for(partner_file, partner.id, year), *agreement_files_for(partner_file, partner.id, year - 1)],

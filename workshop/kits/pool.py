@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -58,8 +60,26 @@ def _process_context():
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-def _init_worker(job: Job, levels: dict[str, int]) -> None:
+PARENT_CHECK_SECONDS = 0.5
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Stop this worker once the process that started it is gone.
+
+    A run killed with `kill -9` cannot shut its pool down, and its workers would wait for work for
+    ever: each holds the task queue open for the others. Polling is portable and, unlike Linux's
+    PR_SET_PDEATHSIG, does not depend on which thread of the parent started the worker."""
+    while True:
+        time.sleep(PARENT_CHECK_SECONDS)
+        if os.getppid() != parent:
+            os._exit(1)
+
+
+def _init_worker(job: Job, levels: dict[str, int], parent: int) -> None:
     global _worker_theme
+    if os.getppid() != parent:  # the run was killed while this worker started
+        os._exit(1)
+    threading.Thread(target=_exit_with_parent, args=(parent,), name="exit-with-parent", daemon=True).start()
     # Spawned workers start with default logging; keep the parent's verbosity (forked ones have it).
     logging.basicConfig(level=levels.pop("", logging.WARNING), format="%(levelname)s %(name)s: %(message)s")
     for name, level in levels.items():
@@ -87,7 +107,7 @@ def build_all(todo: list[tuple[Path, str]], job: Job, theme: Theme, jobs: int,
     levels = {name: logging.getLogger(name).level for name in ("workshop", "weasyprint", "fontTools")}
     levels[""] = logging.getLogger().level
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=_process_context(),
-                               initializer=_init_worker, initargs=(job, levels))
+                               initializer=_init_worker, initargs=(job, levels, os.getpid()))
     try:
         pending: dict[Future, Path] = {pool.submit(_build_in_worker, f, job, fp): f for f, fp in todo}
         while pending:

@@ -6,22 +6,25 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import shutil
 from pathlib import Path
 from typing import Any, Iterable
 
 from ..version import __version__
 from ..documents import documents
 from ..documents.theme import Theme
+from ..errors import OutputError
 from ..rules import rule_pack_files
 from ..settings import Settings
-from ..storage import write_atomic
+from ..storage import refuse_link, write_atomic
 from ..writers import document_formats, plan_writers
 
 log = logging.getLogger(__name__)
 
 RECORD_FILE = ".inputs"
 """Per partner folder: what each file in it was built from; written after the files it describes."""
+CLAIM_FILE = ".claim"
+"""Per partner folder: the profile it is built from, written before anything else. Only a folder with a
+claim (or a build record) is one workshop made, so only such a folder can be stale or pruned."""
 FAILURES_FOLDER = ".failures"
 """Per year folder: one record per profile that failed, so an index built later still lists it."""
 INDEX_FILES = ("index.html", "index.csv", "manifest.json")
@@ -51,11 +54,6 @@ def kit_files(partner_id: str, fiscal_year: int, formats: Iterable[str]) -> list
     """The file names of one partner's whole kit: each document in each format, then the plan files."""
     return (document_files(partner_id, fiscal_year, [doc.name for doc in documents()], formats)
             + [file_name(partner_id, fiscal_year, w.filename) for w in plan_writers()])
-
-
-def all_kit_files(partner_id: str, fiscal_year: int) -> set[str]:
-    """Every name a file of this partner's kit can have, in any format."""
-    return set(kit_files(partner_id, fiscal_year, document_formats()))
 
 
 def is_kit_file(name: str) -> bool:
@@ -127,6 +125,8 @@ def agreement_inputs(files: Iterable[Path], images: Iterable[Path] = ()) -> dict
 
 def read_record(folder: Path) -> dict[str, Any] | None:
     """A partner folder's build record, or None if it has none (or an unreadable one)."""
+    if (folder / RECORD_FILE).is_symlink():  # not one workshop wrote (it writes files, never links)
+        return None
     try:
         record = json.loads((folder / RECORD_FILE).read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -191,6 +191,25 @@ def json_bytes(data) -> bytes:
     return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+def write_claim(folder: Path, source: Path) -> None:
+    """Mark `folder` as built by workshop from `source`, before the first file of a build is written."""
+    write_atomic(folder / CLAIM_FILE, json_bytes({"source": str(source.resolve())}))
+
+
+def read_claim(folder: Path) -> str | None:
+    """The profile a folder was built from, by its claim (or, for output of older versions, its build record)."""
+    path = folder / CLAIM_FILE
+    if not path.is_symlink():
+        try:
+            claim = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(claim, dict) and isinstance(claim.get("source"), str):
+                return claim["source"]
+        except (OSError, ValueError):
+            pass
+    record = read_record(folder)
+    return record["source"] if record is not None else None
+
+
 def claims(year: Path) -> list[tuple[Path, dict]]:
     """(partner folder, its build record) for every partner folder with a record, symlinks left out."""
     found = []
@@ -203,6 +222,15 @@ def claims(year: Path) -> list[tuple[Path, dict]]:
         if record is not None:
             found.append((path.parent, record))
     return found
+
+
+def owned_folders(year: Path) -> dict[Path, str]:
+    """{partner folder: the profile it was built from} for every folder workshop made in `year`; folders a
+    person made (no claim, no build record) and symbolic links are never among them."""
+    if not year.is_dir():
+        return {}
+    folders = (f for f in sorted(year.iterdir()) if f.is_dir() and not f.is_symlink() and not f.name.startswith("."))
+    return {folder: source for folder in folders if (source := read_claim(folder)) is not None}
 
 
 def read_records(year: Path) -> dict[str, tuple[Path, dict]]:
@@ -248,6 +276,7 @@ def note_outcome(year: Path, source: Path, partner_id: str, error: str | None,
     resolved = str(source.resolve())
     folder, _ = records.get(resolved, (None, {}))
     try:
+        refuse_link(failure.parent)
         if error is None:
             failure.unlink(missing_ok=True)
             if folder is not None and folder != year / partner_id:
@@ -262,8 +291,9 @@ def note_outcome(year: Path, source: Path, partner_id: str, error: str | None,
         partner_id = partner_id or (folder.name if folder is not None else failed_id(failure))
         record = {"source": resolved, "id": partner_id or source.stem, "error": error}
         write_atomic(failure, json_bytes(record))
-    except OSError as exc:
-        log.warning("%s: could not record the outcome: %s", exc.filename or failure, exc.strerror or exc)
+    except (OSError, OutputError) as exc:
+        log.warning("%s: could not record the outcome: %s", getattr(exc, "filename", None) or failure,
+                    getattr(exc, "strerror", None) or exc)
 
 
 def read_failure(path: Path) -> dict | None:
@@ -292,27 +322,19 @@ def failed_id(failure: Path) -> str | None:
 def _stale(year: Path, partner_files: Iterable[Path]) -> tuple[list[Path], list[Path], list[str]]:
     """(partner folders, failure records, partner ids to name) in `year` that no profile in `partner_files` owns.
 
-    A folder is stale when the profile it was built from is not among them, when another folder
-    holds the later build of its profile, or when it holds nothing but kit files, without a build
-    record, and no failure names it (its profile was given another id, or a first build was cut short).
-    Failure records of profiles that are not among them are stale too; they are named unless a
-    current partner has taken over their id."""
+    Only folders workshop made count (`owned_folders`). Such a folder is stale when the profile it
+    was built from is not among them, or when another folder holds the latest complete build of that
+    profile (it was given another id). A folder whose profile failed, or whose build was cut short
+    (interrupted, a full disk), still belongs to its profile. Failure records of profiles that are
+    not among them are stale too; they are named unless a current partner has taken over their id."""
     current = {str(Path(f).resolve()) for f in partner_files}
-    found = claims(year)
-    kept = {folder for folder, _ in latest(found).values()}
-    folders = [folder for folder, record in found if record["source"] not in current or folder not in kept]
-    failed_ids = {failure["id"] for _, failure in failures(year) if failure["source"] in current}
+    built = {source: folder for source, (folder, _) in latest(claims(year)).items()}
+    owned = owned_folders(year)
+    folders = sorted(folder for folder, source in owned.items()
+                     if source not in current or built.get(source, folder) != folder)
     gone = [(path, failure["id"]) for path, failure in failures(year) if failure["source"] not in current]
-    claimed = {folder for folder, _ in found}
-    if year.is_dir():
-        # failed_ids: a failing partner's folder holds its last good build
-        folders += [folder for folder in year.iterdir()
-                    if folder.is_dir() and not folder.is_symlink() and not folder.name.startswith(".")
-                    and folder not in claimed and folder.name not in failed_ids
-                    and all(is_kit_file(f.name) or f.name.endswith(".part") for f in folder.iterdir())]
-    folders = sorted(set(folders))
-    owned = {folder.name for folder in claimed} - {folder.name for folder in folders}
-    named = {folder.name for folder in folders} | {pid for _, pid in gone if pid not in owned}
+    keeping = {folder.name for folder in owned} - {folder.name for folder in folders}
+    named = {folder.name for folder in folders} | {pid for _, pid in gone if pid not in keeping}
     return folders, [path for path, _ in gone], sorted(named)
 
 
@@ -332,8 +354,23 @@ def prune_partners(out: Path | str, fiscal_year: int, partner_files: Iterable[Pa
     removed = set(named)
     for path in folders + gone:
         try:
-            shutil.rmtree(path) if path.is_dir() else path.unlink()
+            if path.is_dir():
+                _remove_kit_folder(path)
+            else:
+                path.unlink()
         except OSError as exc:
             log.warning("%s: could not remove it: %s", path, exc.strerror or exc)
             removed.discard(path.name if path.is_dir() else (failed_id(path) or ""))
     return sorted(removed)
+
+
+def _remove_kit_folder(folder: Path) -> None:
+    """Remove what workshop wrote in a partner folder, and the folder once nothing else is in it; a file a
+    person put there keeps the folder (OSError naming it)."""
+    others = [p.name for p in folder.iterdir()
+              if not is_kit_file(p.name) and p.name not in (RECORD_FILE, CLAIM_FILE) and not p.name.endswith(".part")]
+    if others:
+        raise OSError(f"it holds files workshop did not write ({', '.join(sorted(others)[:5])}); it is kept")
+    for path in folder.iterdir():
+        path.unlink()
+    folder.rmdir()

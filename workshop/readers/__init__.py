@@ -46,13 +46,17 @@ def _read(path: Path) -> Source:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise ProfileError([Problem(path, f"file too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})")])
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: Windows editors save JSON and TOML with a byte-order mark, which is no part of the text.
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ProfileNotFound(f"{path}: no such profile file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ProfileError([Problem(path, f"cannot read file: {exc}")]) from None
     reader = READERS.get(path.suffix.lower(), yaml.read)  # YAML is the house format
-    return reader(path, text)
+    try:
+        return reader(path, text)
+    except (ValueError, TypeError, OverflowError) as exc:  # a reader's own check missed it: still this file's fault
+        raise ProfileError([Problem(path, f"cannot read file: {exc}")]) from None
 
 
 from .models import dotted, field_lines, load_model, validate_source  # noqa: E402  (uses read_source)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, ProfileError
 from . import read_source
+from .fields import PATTERN_WORDS
 from .source import FieldPath, Source
 from .yaml import dotted
 
@@ -89,11 +90,28 @@ def _describe(error: dict[str, Any], model: type[BaseModel], at: FieldPath, data
     message = error["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, "):]
-    message = message.replace("Input should be", "expected")
+    if kind == "string_pattern_mismatch":
+        # The pattern is for the schema; a person reads what it means.
+        message = "expected " + PATTERN_WORDS.get(error.get("ctx", {}).get("pattern"), "text of another form (see `workshop schema`)")
+    elif kind in DATE_ERRORS:
+        reason = message.partition("datetime, ")[2]
+        message = "expected a date that exists, as YYYY-MM-DD" + (f" ({reason})" if reason else "")
+    message = message.replace("Input should be", "expected").replace("String should have", "expected")
     value = error.get("input")
     if kind not in ("model_type",) and not isinstance(value, (dict, list)):
-        message += f" (got {value!r})"
+        message += f" (got {_shown(value)})"
     return message
+
+
+DATE_ERRORS = ("date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_type")
+SHOWN_CHARACTERS = 60
+
+
+def _shown(value: Any) -> str:
+    """A value as an error message quotes it: a 200 KB name is not printed whole."""
+    if isinstance(value, str) and len(value) > SHOWN_CHARACTERS:
+        return f"{value[:SHOWN_CHARACTERS]!r}… ({len(value):,} characters)"
+    return repr(value)
 
 
 def _expected_fields(model: type[BaseModel], at: FieldPath, data: Any, extra_fields: tuple[str, ...]) -> str:
@@ -138,20 +156,38 @@ def _has(data: dict | list, part: str | int) -> bool:
 
 
 def _collapse_union_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A date-or-MM-DD field reports one error per alternative; keep one readable error instead."""
+    """A date-or-MM-DD field reports one error per alternative; keep the one for what the value looks
+    like (a YYYY-MM-DD that does not exist, an MM-DD that does not), or one readable error instead."""
     kept: dict[tuple, dict[str, Any]] = {}
     for error in map(_untag, errors):
         loc = tuple(error["loc"])
-        if loc and loc[-1] in ("date", "function-after[_same_kind_and_ordered(), Blackout]") or (
-            loc and isinstance(loc[-1], str) and loc[-1].startswith("constrained-str")
-        ):
-            base = loc[:-1]
-            kept[base] = {
-                "type": "date_or_month_day",
-                "loc": base,
-                "msg": "expected an ISO date (YYYY-MM-DD) or MM-DD",
-                "input": error.get("input"),
-            }
+        if loc and _is_union_member(loc[-1]):
+            base, value = loc[:-1], error.get("input")
+            looks = _looks_like(value)
+            if looks and looks == _looks_like_member(loc[-1]):
+                kept[base] = {**error, "loc": base}
+            elif base in kept and kept[base]["type"] != "date_or_month_day":
+                continue  # the member that matches what the value looks like has spoken
+            else:
+                kept[base] = {"type": "date_or_month_day", "loc": base, "input": value,
+                              "msg": "expected an ISO date (YYYY-MM-DD) or MM-DD"}
         elif kept.get(loc) is None:
             kept[loc] = error
     return list(kept.values())
+
+
+def _is_union_member(part: Any) -> bool:
+    """Whether a part of an error's path is pydantic's name for a member of a union, not a field."""
+    return isinstance(part, str) and ("[" in part or part.startswith("constrained-str"))
+
+
+def _looks_like(value: Any) -> str | None:
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value.strip()):
+        return "date"
+    if isinstance(value, str) and re.fullmatch(r"\d{1,2}-\d{1,2}", value.strip()):
+        return "month-day"
+    return None
+
+
+def _looks_like_member(part: str) -> str:
+    return "month-day" if part.startswith("constrained-str") else "date"

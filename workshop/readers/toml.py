@@ -17,8 +17,10 @@ def read(path: Path, text: str) -> Source:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        raise ProfileError([Problem(path, f"malformed TOML: {exc}", line=line)]) from None
+        found = re.search(r"\(at line (\d+), column \d+\)$", str(exc))  # Python < 3.14 has no exc.lineno
+        line = getattr(exc, "lineno", None) or (int(found.group(1)) if found else None)
+        reason = str(exc).replace("Cannot overwrite a value", "duplicate key: cannot overwrite a value")
+        raise ProfileError([Problem(path, f"malformed TOML: {reason}", line=line)]) from None
     return Source(path, data, _key_lines(text), by_key_name=True)
 
 

@@ -365,10 +365,37 @@ def _core_text(text: str) -> str:
     return text if len(text) <= CORE_PROPERTY_CHARS else text[: CORE_PROPERTY_CHARS - 1] + "…"
 
 
+R_NAMESPACE = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def _drop_external_relationships(document) -> None:
+    """Remove every link to outside the file that the theme's reference.docx carries, and what uses it.
+
+    A reference.docx from a brand pack can attach a remote template (`attachedTemplate`), link a
+    header image or a mail-merge source by URL; Word fetches those when the file is opened, so one
+    such theme would make every generated document call home.
+    """
+    package = document.part.package
+    for rId in [rId for rId, rel in package.rels.items() if rel.is_external]:
+        del package.rels[rId]
+    for part in package.iter_parts():
+        dropped = {rId for rId, rel in part.rels.items() if rel.is_external}
+        for rId in dropped:
+            del part.rels[rId]
+        element = getattr(part, "_element", None)
+        if not dropped or element is None:
+            continue
+        for node in list(element.iter()):
+            refers = any(key.startswith(R_NAMESPACE) and value in dropped for key, value in node.attrib.items())
+            if refers and node.getparent() is not None:
+                node.getparent().remove(node)
+
+
 def html_to_docx(html: str, reference: Path, *, paper: str = "a4", created: date | None = None) -> bytes:
     """Build a DOCX from rendered HTML using the named styles of `reference` (a reference.docx)."""
     root = lxml.html.document_fromstring(html)
     document = Document(str(reference))
+    _drop_external_relationships(document)
     body = document.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
