@@ -153,6 +153,37 @@ def test_rules_user_pack(tmp_path, write):
     assert "Who is the economic buyer for Acme?" in [q.text for q in result.questions]
 
 
+def test_rules_many_items_give_five_findings_and_one_that_sums_up_the_rest():
+    # Partner quarters end 30 June; ours end 31 July: deals on 22-29 June are in their push, mid-quarter for us.
+    deals = [{"name": f"Deal {n}", "amount": 1000 * n, "currency": "EUR", "expected_close": f"2027-06-{21 + n}"}
+             for n in range(1, 9)]
+    result = plan(profile(4, deals=deals))
+    texts = [f.text for f in result.findings if f.rule == "deal-in-partner-window-only"]
+    assert len(texts) == 6
+    assert [t.split(" (")[0] for t in texts[:5]] == ["Deal 1", "Deal 2", "Deal 3", "Deal 4", "Deal 5"]
+    # Deals 6, 7 and 8: 6,000 + 7,000 + 8,000, closing 27 to 29 June.
+    assert texts[5] == ("3 more deals (€21,000 in all) close between 27 June 2027 and 29 June 2027 in "
+                        "Partner Co's closing weeks but mid-quarter for us.")
+    asked = [q.text for q in result.questions if q.rule == "deal-in-partner-window-only"]
+    assert len(asked) == 5 and not any("Deal 6" in q for q in asked)
+
+
+def test_rules_user_pack_limit_and_default_summary(tmp_path, write):
+    write("packs/ours.yaml", """
+        rules:
+          - id: every-deal
+            when: "true"
+            each: facts.deals
+            limit: 2
+            severity: low
+            section: pipeline
+            finding: "{{ item.name }}."
+    """)
+    deals = [{"name": name, "amount": 10, "expected_close": "2027-05-03"} for name in ("A", "B", "C", "D")]
+    result = plan(profile(1, deals=deals), rule_packs=load_rule_packs([tmp_path / "packs"]))
+    assert [f.text for f in result.findings if f.rule == "every-deal"] == ["A.", "B.", "2 more like the 2 above."]
+
+
 def test_rules_pack_from_vendor_yaml(tmp_path, write):
     write("profiles/rules/extra.yaml", """
         rules:

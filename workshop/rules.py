@@ -35,6 +35,12 @@ class Rule(_Model):
     """Condition over the facts, a Jinja2 expression evaluated in a sandbox, e.g. `facts.worst_offset_days >= 25`."""
     each: str | None = None
     """Optional expression giving a list; the rule then fires once per item, available as `item`."""
+    limit: Annotated[int, Field(ge=1, le=100)] = 5
+    """With `each`: at most this many items get a finding and questions of their own, the first in the
+    list's order; the others are summed up in one finding (`more`), so 9,000 deals make a readable briefing."""
+    more: str | None = None
+    """With `each`: the finding for the items past `limit` (a Jinja2 template over the facts, `shown`
+    and `rest`, the items listed and not listed); default: "N more like the 5 above." """
     severity: Literal["high", "medium", "low", "info"]
     """How much the finding matters to the session."""
     section: Literal[SECTION_IDS]  # type: ignore[valid-type]
@@ -80,6 +86,7 @@ class CompiledRule:
     each: Any | None
     finding: Template
     questions: tuple[Template, ...]
+    more: Template
 
 
 @dataclass(frozen=True)
@@ -116,6 +123,7 @@ def _rule_environment() -> LimitedSandbox:
 
 
 RULE_ENV = _rule_environment()
+DEFAULT_MORE = "{{ rest | length }} more like {{ 'the one' if shown | length == 1 else 'the %d' % shown | length }} above."
 
 
 def _compile(path: Path, rule: Rule) -> CompiledRule:
@@ -143,6 +151,7 @@ def _compile(path: Path, rule: Rule) -> CompiledRule:
         each=expression("each", rule.each) if rule.each is not None else None,
         finding=template("finding", rule.finding),
         questions=tuple(template(f"questions[{i}]", q) for i, q in enumerate(rule.questions)),
+        more=template("more", rule.more or DEFAULT_MORE),
     )
 
 
@@ -199,7 +208,8 @@ def _evaluate(packs: list[LoadedPack], context: dict) -> tuple[list[Finding], li
                     continue
                 part = "each"
                 items = list(compiled.each(**context)) if compiled.each is not None else [None]
-                for item in items:
+                shown, rest = items[:rule.limit], items[rule.limit:]
+                for item in shown:
                     scope = {**context, "item": item}
                     part = "finding"
                     text = _squash(render(compiled.finding, scope))
@@ -208,6 +218,10 @@ def _evaluate(packs: list[LoadedPack], context: dict) -> tuple[list[Finding], li
                         part = f"questions[{index}]"
                         questions.append(Question(rule=rule.id, section=rule.section,
                                                   text=_squash(render(template, scope))))
+                if rest:
+                    part = "more"
+                    text = _squash(render(compiled.more, {**context, "shown": shown, "rest": rest}))
+                    findings.append(Finding(rule=rule.id, severity=rule.severity, section=rule.section, text=text))
             except STOPPED as exc:  # a pack that would hang or exhaust the run: every rule shares one deadline
                 raise RuleError(f"{loaded.path}: rule {rule.id}: {part}: stopped: {describe_stop(exc)}") from None
             except SecurityError as exc:

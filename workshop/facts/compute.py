@@ -158,9 +158,9 @@ def _deals(partner_profile: Profile, vendor: Side, partner: Side) -> list[DealFa
     for deal in sorted(partner_profile.deals, key=lambda d: (d.expected_close, d.name)):
         day = deal.expected_close
         vq, pq = vendor.calendar.quarter_of(day), partner.calendar.quarter_of(day)
-        windows = [w for side in (vendor, partner) if (w := side.closing_window(day))]
-        in_vendor = vendor.closing_window(day) is not None
-        in_partner = partner.closing_window(day) is not None
+        vendor_window, partner_window = vendor.closing_window(day), partner.closing_window(day)
+        windows = [w for w in (vendor_window, partner_window) if w is not None]
+        in_vendor, in_partner = vendor_window is not None, partner_window is not None
         run_up = DateRange(min((w.start for _, w in windows), default=day), day)
         away = []
         for absence in everyone:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar as _calendar
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, timedelta
 from typing import Any
 
@@ -119,7 +120,13 @@ class FiscalYear:
 class FiscalCalendar:
     """Answers which fiscal year, quarter and period a day belongs to, and lays out any year."""
 
-    def year(self, label: int) -> FiscalYear:  # pragma: no cover - abstract
+    def year(self, label: int) -> FiscalYear:
+        """Fiscal year `label` laid out in quarters and periods (laid out once per calendar and label:
+        placing 9,000 deals in both calendars asks for the same few years again and again)."""
+        _check_label(label)
+        return _laid_out(self, label)
+
+    def lay_out(self, label: int) -> FiscalYear:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def year_label_of(self, day: date) -> int:  # pragma: no cover - abstract
@@ -150,6 +157,12 @@ class FiscalCalendar:
                 return quarters
             quarters.extend(q for q in year.quarters if q.span.overlaps(span))
             label += 1
+
+
+@lru_cache(maxsize=512)
+def _laid_out(calendar: FiscalCalendar, label: int) -> FiscalYear:
+    # Calendars are frozen dataclasses (hashable, equal by their fields) and years are immutable.
+    return calendar.lay_out(label)
 
 
 def next_fiscal_year(calendar: FiscalCalendar, as_of: date) -> int:
@@ -192,8 +205,7 @@ class MonthlyCalendar(FiscalCalendar):
     def _month_start(self, year: int, month: int) -> date:
         return date(year, month, self.first_day)
 
-    def year(self, label: int) -> FiscalYear:
-        _check_label(label)
+    def lay_out(self, label: int) -> FiscalYear:
         start_year = self._start_year(label)
         months = [_add_months(start_year, self.first_month, i) for i in range(13)]
         starts = [self._month_start(y, m) for y, m in months]
@@ -253,8 +265,7 @@ class WeeklyCalendar(FiscalCalendar):
             return label + 1
         return label
 
-    def year(self, label: int) -> FiscalYear:
-        _check_label(label)
+    def lay_out(self, label: int) -> FiscalYear:
         end_year = self._end_year(label)
         start = self.year_end_in(end_year - 1) + timedelta(days=1)
         end = self.year_end_in(end_year)
