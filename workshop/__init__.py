@@ -45,7 +45,9 @@ from .kits import (PartnerResult, Run, build, index_rows, prune_partners, rewrit
                    write_index)
 from .kits import year_folder
 from .mop import Strategy, register as register_strategy, strategy_names
-from .plan import Plan, plan_partnership, plan_schema, planned_year
+from .i18n import SHIPPED as LANGUAGES
+from .i18n import check_document_language
+from .plan import Plan, Plans, document_language, plan_languages, plan_partnership, plan_schema, planned_year
 from .profiles import Profile, VendorProfile
 from .settings import Settings, load_settings, vendor_schema
 from .version import __version__
@@ -88,6 +90,7 @@ def schema(kind: Literal["partner", "vendor", "plan", "agreement"] = "partner") 
 
 __all__ = [
     "Agreement", "AgreementExists", "DateRange", "Document", "DocumentWriter", "FiscalCalendar", "FiscalYear",
+    "LANGUAGES", "Plans", "check_document_language", "document_language", "plan_languages",
     "MemoSigner", "MonthlyCalendar", "OutputError", "PDF_VARIANTS", "PartnerResult", "Plan", "PlanWriter",
     "PlanningError", "Problem", "Profile", "ProfileError", "ProfileNotFound", "RenderError", "RuleError", "Run",
     "Settings", "SigningError", "Strategy", "Theme", "UsageError", "VendorProfile", "WeeklyCalendar",

@@ -9,8 +9,9 @@ from typing import Any, Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .facts import MONTHS, Side, planning_start
+from .facts import Side, planning_start
 from .fiscal import DateRange
+from .i18n import N_, _, fill, join, month_year, pgettext, short_date, short_day_month
 
 PLANNING_FALLBACK = timedelta(weeks=6)
 
@@ -33,15 +34,16 @@ class Section(_Model):
 
 
 SECTIONS = [
-    Section(id="opening", title="Welcome and objectives", owner="vendor", fixed_minutes=10),
-    Section(id="their-year", title="Your fiscal year and planning cycle", owner="partner"),
-    Section(id="calendar", title="Quarter ends and closing pressure", owner="both"),
-    Section(id="planning", title="Annual planning alignment", owner="both"),
-    Section(id="availability", title="Holidays, blackouts and availability", owner="partner"),
-    Section(id="pipeline", title="Joint pipeline", owner="both"),
-    Section(id="mop", title="Choosing our Mutual Operating Period", owner="both"),
-    Section(id="close", title="Commitments and next steps", owner="both", fixed_minutes=10),
+    Section(id="opening", title=N_("Welcome and objectives"), owner="vendor", fixed_minutes=10),
+    Section(id="their-year", title=N_("Your fiscal year and planning cycle"), owner="partner"),
+    Section(id="calendar", title=N_("Quarter ends and closing pressure"), owner="both"),
+    Section(id="planning", title=N_("Annual planning alignment"), owner="both"),
+    Section(id="availability", title=N_("Holidays, blackouts and availability"), owner="partner"),
+    Section(id="pipeline", title=N_("Joint pipeline"), owner="both"),
+    Section(id="mop", title=N_("Choosing our Mutual Operating Period"), owner="both"),
+    Section(id="close", title=N_("Commitments and next steps"), owner="both", fixed_minutes=10),
 ]
+"""The sections in agenda order; titles in English, translated when an agenda is built."""
 SECTION_IDS = tuple(s.id for s in SECTIONS)
 
 
@@ -89,7 +91,7 @@ def build_agenda(questions: Iterable[Any], minutes: int) -> list[AgendaItem]:
     agenda, clock = [], 0
     for section in used:
         length = section.fixed_minutes or shares[section.id]
-        agenda.append(AgendaItem(section=section.id, title=section.title, owner=section.owner, minutes=length,
+        agenda.append(AgendaItem(section=section.id, title=_(section.title), owner=section.owner, minutes=length,
                                  start_minute=clock, questions=by_section[section.id]))
         clock += length
     return agenda
@@ -131,17 +133,15 @@ class Actor:
         return [a.span for a in self.side.away if a.person == self.owner]
 
 
-def _short(day: date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1][:3]} {day.year}"
-
-
 def _away_note(actor: Actor, day: date, wanted: date) -> str:
     if day == wanted:
         return ""
     span = next((s for s in actor.absences if wanted in s), None)
     if span is not None:
-        return f"brought forward from {_short(wanted)}: {actor.owner} is away {_short(span.start)} to {_short(span.end)}"
-    return f"brought forward from {_short(wanted)}: not a working day"
+        return _("brought forward from %(day)s: %(person)s is away %(start)s to %(end)s") % {
+            "day": short_date(wanted), "person": actor.owner, "start": short_date(span.start),
+            "end": short_date(span.end)}
+    return _("brought forward from %(day)s: not a working day") % {"day": short_date(wanted)}
 
 
 def _acting_day(wanted: date, actors: list[Actor]) -> tuple[date, str]:
@@ -163,15 +163,15 @@ def _common_working_days_before(end: date, count: int, actors: list[Actor]) -> d
 
 
 def _dates_text(dates: list[CommitmentDate]) -> str:
-    """`23 Jun, 22 Sep, 21 Dec 2027, 24 Mar 2028`: each year said once, after its last day."""
+    """`23 Jun, 22 Sept, 21 Dec 2027, 24 Mar 2028`: each year said once, after its last day."""
     parts = []
     for index, d in enumerate(dates):
         last_of_year = index + 1 == len(dates) or dates[index + 1].day.year != d.day.year
-        parts.append(_short(d.day) if last_of_year else f"{d.day.day} {MONTHS[d.day.month - 1][:3]}")
-    text = ", ".join(parts)
+        parts.append(short_date(d.day) if last_of_year else short_day_month(d.day))
+    text = pgettext("between dates", ", ").join(parts)
     moved = [d for d in dates if d.note]
-    if moved:
-        text += "; " + "; ".join(f"{_short(d.day)} is {d.note}" for d in moved)
+    for d in moved:
+        text += pgettext("between notes", "; ") + _("%(day)s is %(note)s") % {"day": short_date(d.day), "note": d.note}
     return text
 
 
@@ -180,7 +180,7 @@ def draft_commitments(periods: list[tuple[str, date, date]], kickoffs: list[date
     """The commitments a MOP agreement usually carries, dated from the periods (name, start, end):
     every date on a working day of the side that acts, outside the absences of the person named."""
     forecasts = []
-    for name, _, end in periods:
+    for name, _start, end in periods:
         wanted = partner.side.working.working_days_before(end, 5)
         day, note = _acting_day(wanted, [partner])
         forecasts.append(CommitmentDate(day=day, period=name, note=note))
@@ -189,7 +189,7 @@ def draft_commitments(periods: list[tuple[str, date, date]], kickoffs: list[date
         wanted = max(start, _common_working_days_before(end, 5, [vendor, partner]))
         day, note = _acting_day(wanted, [vendor, partner])
         reviews.append(CommitmentDate(day=day, period=name, note=note))
-    in_last_two_weeks = all((end - r.day).days < 14 for r, (_, _, end) in zip(reviews, periods))
+    in_last_two_weeks = all((end - r.day).days < 14 for r, (_name, _start, end) in zip(reviews, periods))
     starts = []
     for kickoff in kickoffs:
         day = kickoff
@@ -197,28 +197,35 @@ def draft_commitments(periods: list[tuple[str, date, date]], kickoffs: list[date
             day += timedelta(days=1)
         starts.append(CommitmentDate(day=day, period=next((n for n, s, e in periods if s <= day <= e), "")))
     owners = [a.owner for a in (vendor, partner) if a.owner]
+    # Each text follows "<party> will" in the memo (translations: the form their memo sentence takes).
+    review = (_("Review the joint pipeline together in the last two weeks of every MOP period (%(dates)s) and "
+                "agree the next period's top deals.") if in_last_two_weeks else
+              _("Review the joint pipeline together before the end of every MOP period (%(dates)s) and agree the "
+                "next period's top deals."))
+    kickoff = (_("Start each MOP with a joint kick-off (%(dates)s).") if len(starts) > 1 else
+               _("Start the MOP year with a joint kick-off (%(dates)s)."))
     commitments = [
         Commitment(party="partner", kind="forecast", owners=[partner.owner] if partner.owner else [], dates=forecasts,
-                   text=f"Share a committed forecast for each MOP period five working days before it ends "
-                        f"({_dates_text(forecasts)})."),
+                   text=_("Share a committed forecast for each MOP period five working days before it ends "
+                          "(%(dates)s).") % {"dates": _dates_text(forecasts)}),
         Commitment(party="vendor", kind="deal-desk", owners=[vendor.owner] if vendor.owner else [],
-                   text="Decide deal registrations and special pricing for committed deals within two working "
-                        "days, and before the MOP period ends."),
+                   text=_("Decide deal registrations and special pricing for committed deals within two working "
+                          "days, and before the MOP period ends.")),
         Commitment(party="both", kind="review", owners=owners, dates=reviews,
-                   text=f"Review the joint pipeline together {'in the last two weeks of' if in_last_two_weeks else 'before the end of'} "
-                        f"every MOP period ({_dates_text(reviews)}) and agree the next period's top deals."),
+                   text=review % {"dates": _dates_text(reviews)}),
         Commitment(party="both", kind="kick-off", owners=owners, dates=starts,
-                   text=f"Start {'each MOP' if len(starts) > 1 else 'the MOP year'} with a joint kick-off "
-                        f"({', '.join(_short(d.day) for d in starts)})."),
+                   text=kickoff % {"dates": pgettext("between dates", ", ").join(short_date(d.day) for d in starts)}),
     ]
     # Worded for the memo, which names the parties once ("the Vendor", "the Partner").
-    for actor, party, other in ((vendor, "vendor", "Partner"), (partner, "partner", "Vendor")):
+    invitations = {"vendor": N_("Invite the Partner to its annual planning in %(month)s."),
+                   "partner": N_("Invite the Vendor to its annual planning in %(month)s.")}
+    for actor, party in ((vendor, "vendor"), (partner, "partner")):
         start = next_planning(actor.side.planning_month, as_of)
         if start is not None:
             commitments.append(Commitment(
                 party=party, kind="planning", owners=[actor.owner] if actor.owner else [],
                 dates=[CommitmentDate(day=_first_working_on_or_after(start, actor))],
-                text=f"Invite the {other} to its annual planning in {MONTHS[start.month - 1]} {start.year}."))
+                text=_(invitations[party]) % {"month": month_year(start)}))
     return commitments
 
 
@@ -322,37 +329,39 @@ def next_steps(session_day: date | None, as_of: date, vendor: Side, memo_start: 
                commitments: list[Commitment]) -> list[NextStep]:
     """What follows the session, dated: the draft memo, the signatures, the MOP's start, the first forecast."""
     if session_day is None:
-        steps = [NextStep(day=None, text="Within three working days of the session, we send you the draft agreement "
-                                         "memo with the dates agreed in it."),
-                 NextStep(day=None, text="Within two weeks of the session, both sides sign the agreement memo.")]
+        steps = [NextStep(day=None, text=_("Within three working days of the session, we send you the draft agreement "
+                                           "memo with the dates agreed in it.")),
+                 NextStep(day=None, text=_("Within two weeks of the session, both sides sign the agreement memo."))]
         signed = as_of
     else:
         draft = vendor.working.working_days_after(session_day, 3)
         signed = vendor.working.working_days_after(draft, 7)
-        steps = [NextStep(day=draft, text="We send you the draft agreement memo with the dates agreed in the session."),
-                 NextStep(day=signed, text="Both sides sign the agreement memo.")]
+        steps = [NextStep(day=draft, text=_("We send you the draft agreement memo with the dates agreed in the session.")),
+                 NextStep(day=signed, text=_("Both sides sign the agreement memo."))]
     if memo_start > as_of:
-        steps.append(NextStep(day=memo_start, text="The first MOP period starts."))
+        steps.append(NextStep(day=memo_start, text=_("The first MOP period starts.")))
     forecasts = [d for c in commitments if c.kind == "forecast" for d in c.dates if d.day > signed]
     if forecasts:
-        steps.append(NextStep(day=forecasts[0].day, text=f"Your first committed forecast is due ({forecasts[0].period})."))
+        steps.append(NextStep(day=forecasts[0].day, text=_("Your first committed forecast is due (%(period)s).")
+                              % {"period": forecasts[0].period}))
     return sorted(steps, key=lambda s: (s.day is not None, s.day or as_of))
 
 
 def objectives(vendor_name: str, vendor_year: str, partner_years: list[str], profile_gaps: list[str]) -> list[str]:
     """What the session must achieve, written to the partner."""
-    goals = [f"Agree a Mutual Operating Period for {vendor_name}'s {vendor_year}: the dates both teams commit "
-             f"deals by, review the pipeline and plan together.",
-             f"Line up planning: your {' and '.join(partner_years)} plans and our {vendor_year} plan.",
-             "Agree the top joint deals for the first MOP period and who carries each of them."]
+    goals = [fill(_("Agree a Mutual Operating Period for %(company)s's %(year)s: the dates both teams commit deals by, "
+                    "review the pipeline and plan together."), {"company": vendor_name, "year": vendor_year}),
+             _("Line up planning: your %(years)s plans and our %(year)s plan.") % {"years": join(partner_years),
+                                                                                  "year": vendor_year},
+             _("Agree the top joint deals for the first MOP period and who carries each of them.")]
     if "partner_signatory" in profile_gaps:
-        goals.append("Name who signs the MOP agreement on your side.")
+        goals.append(_("Name who signs the MOP agreement on your side."))
     return goals
 
 
 def prereads(partner_years: list[str]) -> list[str]:
     """What the partner should bring to the session."""
-    return [f"Your fiscal calendar for {' and '.join(partner_years)}: quarter ends, when you plan and when the "
-            f"plan locks.",
-            "Your team's holidays, closures and planned absences for the coming year.",
-            "Your view of the joint pipeline: deals, amounts, expected close dates and owners."]
+    return [_("Your fiscal calendar for %(years)s: quarter ends, when you plan and when the plan locks.")
+            % {"years": join(partner_years)},
+            _("Your team's holidays, closures and planned absences for the coming year."),
+            _("Your view of the joint pipeline: deals, amounts, expected close dates and owners.")]

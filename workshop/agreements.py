@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 from .agenda import Commitment, CommitmentDate
 from .errors import Problem, ProfileError, WorkshopError
 from .fiscal import FIRST_YEAR, LAST_YEAR, calendar_for
+from .i18n import _, check_language, speaking, text_in
 from .mop import strategy_names
 from .mop.span import handover, period_status
 from .plan import MemoSignatory, MemoTerms, MopPeriod, Plan, PreviousMop
@@ -38,6 +39,19 @@ log = logging.getLogger(__name__)
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+Words = Annotated[Text, Field(min_length=1)] | dict[str, Annotated[Text, Field(min_length=1)]]
+"""Words the two sides agreed: one text, or {language: text} in each language the memo is printed in."""
+
+
+def _check_texts(value: Words | str) -> Words | str:
+    if isinstance(value, dict):
+        if not value:
+            raise ValueError("give the text, or a text for each language (e.g. {en: ..., de: ...})")
+        for tag in value:
+            check_language(tag)
+    return value
 
 
 class AgreementExists(WorkshopError):
@@ -67,12 +81,18 @@ class AgreedCommitment(_Model):
 
     party: Literal["vendor", "partner", "both"]
     """Who undertakes it: `vendor`, `partner` or `both`."""
-    text: Annotated[Text, Field(min_length=1)]
-    """What they undertake, as a sentence starting with a verb (the memo prints "The Vendor will …")."""
+    text: Words
+    """What they undertake, as a sentence starting with a verb (the memo prints "The Vendor will …"), or
+    {language: text} for a memo in several languages."""
     owners: list[str] = []
     """The people who carry it, one per side that acts."""
     dates: list[date] = []
     """When it falls due (forecasts, reviews, kick-offs), for the MOP calendar."""
+
+    @field_validator("text")
+    @classmethod
+    def _languages(cls, value: Words | str) -> Words | str:
+        return _check_texts(value)
 
 
 class AgreementSignatory(_Model):
@@ -104,14 +124,14 @@ class Agreement(_Model):
     """The vendor fiscal year the agreement covers; its periods must fall in it."""
     strategy: str
     """The MOP shape agreed: `align-vendor`, `align-partner`, `shared-quarter-end` or `dual-mop` (it may differ from the recommendation)."""
-    rationale: str = ""
-    """Why this MOP was agreed, as the memo prints it; empty: the drafted option's sentence, or one saying the periods were agreed in place of the drafted dates when they differ."""
+    rationale: Text | dict[str, Text] = ""
+    """Why this MOP was agreed (one text, or {language: text}), as the memo prints it; empty: the drafted option's sentence, or one saying the periods were agreed in place of the drafted dates when they differ."""
     periods: list[AgreedPeriod] = Field(min_length=1)
     """The agreed periods, in order; together they tile one year without gaps or overlaps."""
     commitments: list[AgreedCommitment] = []
     """What each side undertakes."""
-    review_cadence: str = Field(min_length=1)
-    """How often both sides review progress against the agreement."""
+    review_cadence: Words
+    """How often both sides review progress against the agreement (one text, or {language: text})."""
     signatories: AgreementSignatories = AgreementSignatories()
     """Who signs for each side, and when they signed."""
     status: Literal["draft", "signed"] = "draft"
@@ -119,6 +139,11 @@ class Agreement(_Model):
 
     # The file this agreement was read from (not a field): signature images are relative to it.
     _source: Path | None = PrivateAttr(default=None)
+
+    @field_validator("rationale", "review_cadence")
+    @classmethod
+    def _languages(cls, value: Words | str) -> Words | str:
+        return _check_texts(value)
 
     @field_validator("strategy")
     @classmethod
@@ -297,17 +322,26 @@ def write_agreement(path: Path, agreement: Agreement, *, force: bool = False) ->
     return path
 
 
-def draft_agreement(plan: Plan, strategy: str | None = None) -> Agreement:
+def draft_agreement(plan: Plan, strategy: str | None = None, *, also: Plan | None = None) -> Agreement:
     """A draft agreement from a plan: the periods of `strategy` (default: the recommended one),
-    the commitments dated from them, the review cadence, and both sides' signatories, none signed yet."""
+    the commitments dated from them, the review cadence, and both sides' signatories, none signed yet.
+
+    `also` is the same plan in another language (the vendor's): the texts are then written in both,
+    {language: text}, so the memo can print either, or both side by side."""
     option = plan.option(strategy or plan.recommended)
+    others = also.option(option.strategy).commitments if also is not None and also.language != plan.language else None
+
+    def texts(mine: str, theirs: str | None) -> Words:
+        return {plan.language: mine, also.language: theirs} if also is not None and theirs is not None else mine
+
     return Agreement(
         fiscal_year=plan.fiscal_year,
         strategy=option.strategy,
         periods=[AgreedPeriod(name=p.name, start=p.start, end=p.end) for p in option.periods],
-        commitments=[AgreedCommitment(party=c.party, text=c.text, owners=c.owners, dates=[d.day for d in c.dates])
-                     for c in option.commitments],
-        review_cadence=plan.review_cadence,
+        commitments=[AgreedCommitment(party=c.party, text=texts(c.text, others[i].text if others else None),
+                                      owners=c.owners, dates=[d.day for d in c.dates])
+                     for i, c in enumerate(option.commitments)],
+        review_cadence=texts(plan.review_cadence, also.review_cadence if others is not None else None),
         signatories=AgreementSignatories(
             vendor=[AgreementSignatory(name=s.name, title=s.title) for s in plan.vendor.signatories],
             partner=[AgreementSignatory(name=s.name, title=s.title) for s in plan.partner.signatories],
@@ -340,23 +374,25 @@ def memo_terms(agreement: Agreement, plan: Plan) -> MemoTerms:
                for p in agreement.periods]
     drafted = [(p.name, p.start, p.end) for p in option.periods]
     edited = [(p.name, p.start, p.end) for p in periods] != drafted
-    rationale = agreement.rationale or (
-        "Both sides agreed the periods below in place of the drafted dates." if edited else option.rationale)
+    with speaking(plan.speaks):
+        rationale = text_in(agreement.rationale) or (
+            _("Both sides agreed the periods below in place of the drafted dates.") if edited else option.rationale)
 
-    def dated(commitment: AgreedCommitment) -> Commitment:
-        dates = [CommitmentDate(day=d, period=next((p.name for p in periods if p.start <= d <= p.end), ""))
-                 for d in commitment.dates]
-        return Commitment(party=commitment.party, text=commitment.text, owners=commitment.owners, dates=dates)
+        def dated(commitment: AgreedCommitment) -> Commitment:
+            dates = [CommitmentDate(day=d, period=next((p.name for p in periods if p.start <= d <= p.end), ""))
+                     for d in commitment.dates]
+            return Commitment(party=commitment.party, text=text_in(commitment.text), owners=commitment.owners,
+                              dates=dates)
 
-    return MemoTerms(
-        status=agreement.status, strategy=option.strategy, title=option.title, rationale=rationale,
-        periods=periods, start=periods[0].start, end=periods[-1].end,
-        halves=[] if edited else option.halves,
-        handover=handover(periods, plan.as_of, plan.facts.vendor_year_end, plan.locale),
-        commitments=[dated(c) for c in agreement.commitments],
-        review_cadence=agreement.review_cadence,
-        vendor_signatories=vendor, partner_signatories=partner,
-    )
+        return MemoTerms(
+            status=agreement.status, strategy=option.strategy, title=option.title, rationale=rationale,
+            periods=periods, start=periods[0].start, end=periods[-1].end,
+            halves=[] if edited else option.halves,
+            handover=handover(periods, plan.as_of, plan.facts.vendor_year_end),
+            commitments=[dated(c) for c in agreement.commitments],
+            review_cadence=text_in(agreement.review_cadence),
+            vendor_signatories=vendor, partner_signatories=partner,
+        )
 
 
 def apply_agreement(plan: Plan, agreement: Agreement | None) -> Plan:

@@ -93,6 +93,15 @@ def _parse_formats(ctx, param, value: str | None) -> tuple[str, ...]:
     return formats
 
 
+def _parse_language(ctx, param, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return workshop.check_document_language(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def _choice(value: str, choices: tuple[str, ...]) -> str:
     """`value` if it is one of `choices` (read when the command runs, so registered extensions count)."""
     if value not in choices:
@@ -135,6 +144,9 @@ def document_options(func):
                      show_default=True, help="Output folder; files go to OUT/FY<year>/<partner-id>/."),
         click.option("--paper", type=click.Choice(["a4", "letter"]),
                      help="Paper size [default: from vendor.yaml, else a4]."),
+        click.option("--language", callback=_parse_language, metavar="LANG",
+                     help="Write every document in this language (en, de, fr, es, ja, zh-Hans; a region too, e.g. "
+                          "de-CH) [default: the partner's language for its documents, yours for the briefing]."),
         click.option("--templates", "template_dirs", multiple=True,
                      type=click.Path(file_okay=False, exists=True, path_type=Path),
                      help="A folder of templates searched before the built-in theme (repeatable)."),
@@ -250,7 +262,7 @@ def plan(partner: str, profiles_dir: Path, vendor_file: Path | None, as_of: date
     partner_file, vendor_file = _one_partner(partner, profiles_dir, vendor_file)
     settings = _settings(vendor_file, as_of, fiscal_year, rule_dirs)
     result = workshop.plan_partnership(workshop.load_vendor(vendor_file), workshop.load_profile(partner_file),
-                                       settings)
+                                       settings, audience="vendor")
     if as_json:
         click.echo(result.to_json(), nl=False)
     else:
@@ -279,16 +291,23 @@ def _memo_signer(sign: bool, key_file: Path | None, passphrase_env: str | None):
     return workshop.MemoSigner.load_with_environment(key_file, passphrase_env)
 
 
+def _bilingual_option(func):
+    """--bilingual: the memo in the partner's language and the vendor's side by side."""
+    return click.option("--bilingual/--one-language", default=None,
+                        help="Print the memo in the partner's language and yours side by side, when they differ "
+                             "[default: vendor.yaml's bilingual_memo, else one language].")(func)
+
+
 def _run(partners: tuple[str, ...], all_partners: bool, profiles_dir: Path, vendor_file: Path | None, as_of: date,
          fiscal_year: int | None, rule_dirs: tuple[Path, ...], formats: tuple[str, ...], out: Path,
-         paper: str | None, template_dirs: tuple[Path, ...], pdf_variant: str | None, jobs: int | None,
-         force: bool, *, documents: tuple[str, ...] = (), sign=None, files: list[Path] | None = None,
-         prune: bool = False, index: bool = True) -> workshop.Run:
+         paper: str | None, language: str | None, template_dirs: tuple[Path, ...], pdf_variant: str | None,
+         jobs: int | None, force: bool, *, bilingual: bool | None = None, documents: tuple[str, ...] = (), sign=None,
+         files: list[Path] | None = None, prune: bool = False, index: bool = True) -> workshop.Run:
     """Start a run of the pipeline for the partners the options name."""
     files = files if files is not None else _partner_files(partners, all_partners, profiles_dir)
     vendor_file = workshop.vendor_file_for(files, vendor_file)
     settings = _settings(vendor_file, as_of, fiscal_year, rule_dirs, formats=formats, paper=paper,
-                         templates=template_dirs, pdf_variant=pdf_variant)
+                         templates=template_dirs, pdf_variant=pdf_variant, language=language, bilingual=bilingual)
     return workshop.build(files, vendor_file, settings, out, documents=documents, jobs=jobs, force=force,
                           sign=sign, every_partner=all_partners, prune=prune, index=index)
 
@@ -308,6 +327,8 @@ def _document_command(doc: workshop.Document):
 
     if doc.signing:
         command = _signing_options(command)
+    if doc.bilingual:
+        command = _bilingual_option(command)
     command.__doc__ = f"""{doc.summary}
 
     PARTNERS are partner ids or profile paths; --all takes every profile in --profiles. {doc.details}
@@ -335,6 +356,7 @@ def _parse_shard(ctx, param, value: str | None) -> tuple[int, int] | None:
 
 @cli.command()
 @document_options
+@_bilingual_option
 @click.option("--shard", callback=_parse_shard, metavar="K/N",
               help="Build only the K-th of N shares of the partners; then run --index-only once.")
 @click.option("--index-only", is_flag=True, help="Only rewrite index.html, index.csv and manifest.json from OUT.")
@@ -422,10 +444,12 @@ def agree(partner: str, profiles_dir: Path, vendor_file: Path | None, as_of: dat
     """
     partner_file, vendor_file = _one_partner(partner, profiles_dir, vendor_file)
     settings = _settings(vendor_file, as_of, fiscal_year, rule_dirs)
-    profile = workshop.load_profile(partner_file)
-    result = workshop.plan_partnership(workshop.load_vendor(vendor_file), profile, settings)
+    profile, vendor = workshop.load_profile(partner_file), workshop.load_vendor(vendor_file)
+    # The memo's words in the partner's language, and in yours where that differs (for a bilingual memo).
+    result = workshop.plan_partnership(vendor, profile, settings)
+    yours = workshop.plan_partnership(vendor, profile, settings, audience="vendor")
     path = workshop.write_agreement(workshop.agreement_path(partner_file, profile.id, result.fiscal_year),
-                                    workshop.draft_agreement(result, strategy), force=force)
+                                    workshop.draft_agreement(result, strategy, also=yours), force=force)
     click.echo(str(path))
 
 

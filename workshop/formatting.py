@@ -1,7 +1,7 @@
-"""Dates, months and money formatted for a locale with Babel (`locale:` in vendor.yaml; en_GB by default).
+"""Dates, months and money formatted for a locale with Babel: "31. März 2027" and "920.000 €" in de_DE.
 
-Used as Jinja2 filters by both rule texts and document templates, which pass the locale in their
-context, so a German vendor gets "31. März 2027" and "920.000 €" everywhere.
+`workshop.i18n` makes Jinja2 filters of them for rule texts and templates, in the locale of the
+language a document is written in.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from functools import lru_cache
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton, get_month_names
 from babel.numbers import format_currency
-from jinja2 import pass_context
 
 DEFAULT_LOCALE = "en_GB"
 
@@ -60,11 +59,6 @@ def money(amount: float, currency: str, locale: str = DEFAULT_LOCALE) -> str:
     return format_currency(round(amount), currency, format=whole, locale=loc, currency_digits=False)
 
 
-def plural(count: int, word: str) -> str:
-    """`1 month`, `7 months`."""
-    return f"{count} {word}" + ("" if count == 1 else "s")
-
-
 def your(text: str, name: str, ours: str | None = None) -> str:
     """`text` written to the company `name` (by the company `ours`): "Sakura's quarters" becomes
     "your quarters" and "Halcyon's Q1" "our Q1" (English)."""
@@ -73,26 +67,3 @@ def your(text: str, name: str, ours: str | None = None) -> str:
             owned = f"{company}'" if company.endswith("s") else f"{company}'s"
             text = text.replace(owned, word)
     return re.sub(r"(^|[.!?] )(your|our)\b", lambda m: m.group(1) + m.group(2).capitalize(), text)
-
-
-def _in_context(function):
-    @pass_context
-    def filter_(context, value, *args):
-        return function(value, *args, locale=context.get("locale", DEFAULT_LOCALE))
-
-    filter_.__doc__ = function.__doc__
-    return filter_
-
-
-def jinja_filters() -> dict:
-    """The locale-aware filters, reading `locale` from the template context."""
-    return {
-        "longdate": _in_context(long_date),
-        "shortdate": _in_context(short_date),
-        "daymonth": _in_context(day_month),
-        "monthyear": _in_context(month_year),
-        "month_name": _in_context(month_name),
-        "money": _in_context(money),
-        "plural": plural,
-        "your": your,
-    }

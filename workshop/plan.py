@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
@@ -26,6 +27,8 @@ from .agenda import (
 from .errors import PlanningError
 from .facts import Facts, Side, compute_facts, is_key_role
 from .fiscal import FIRST_YEAR, LAST_YEAR, DateRange, calendar_for, next_fiscal_year, season_table
+from .i18n import Language, _, speaking
+from .i18n import language as language_of
 from .mop import mop_options
 from .mop.scoring import FACTORS, recommend, score_options
 from .mop.span import continuity, handover, period_status
@@ -108,6 +111,9 @@ class MopOption(_Model):
     """What runs from the agreement until the first period, and where the vendor's year end falls."""
     continuity: str = ""
     """How the option follows last year's agreed MOP, when there is one."""
+    gap_days: int | None = None
+    """Days between last year's agreed MOP and this option's first period (0: none, negative: an overlap);
+    None without last year's MOP."""
     score: float
     """Weighted score out of 100."""
     factors: dict[str, float]
@@ -178,8 +184,11 @@ class Plan(_Model):
 
     as_of: date
     """The date the plan was made for (the --date option); documents carry it, never today's date."""
+    language: str = "en"
+    """The language of the plan's texts and of the documents rendered from it (`en`, `de`, `fr`, `es`, `ja`,
+    `zh-Hans`)."""
     locale: str
-    """Locale for dates and money in documents, from the settings (e.g. `en_GB`, `de_DE`)."""
+    """Locale for dates, numbers and money in documents (e.g. `en_GB`, `de_DE`, `ja_JP`)."""
     fiscal_year: int
     """The vendor fiscal year being planned."""
     vendor: Party
@@ -233,6 +242,11 @@ class Plan(_Model):
         raise PlanningError(f"unknown strategy {strategy!r}; expected one of: "
                             f"{', '.join(o.strategy for o in self.options)}")
 
+    @property
+    def speaks(self) -> Language:
+        """The language of the plan's texts with the locale of its dates (for `workshop.i18n.speaking`)."""
+        return Language(self.language, self.locale)
+
     def with_memo(self, memo: MemoTerms) -> Plan:
         """This plan with the memo printing `memo` (e.g. an agreement's terms)."""
         return self.model_copy(update={"memo": memo})
@@ -247,6 +261,42 @@ def plan_schema() -> dict[str, Any]:
     schema = Plan.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema
+
+
+Audience = Literal["partner", "vendor"]
+
+
+def own_language(vendor: Profile, settings: Settings) -> str:
+    """The vendor's language: its profile's `language`, else that of its `locale` setting (en_GB: en)."""
+    return vendor.language or settings.locale.split("_")[0]
+
+
+def document_language(vendor: Profile, partner: Profile, settings: Settings, audience: Audience = "partner", *,
+                      override: bool = True) -> Language:
+    """The language a document for `audience` is written in, with the locale of its dates and numbers.
+
+    The partner's documents (agenda, memo, mop.ics) are in the partner's `language` (else the vendor's),
+    dated the way the partner's country writes dates; the vendor's own (briefing pack, kit index) in
+    the vendor's language, dated by its `locale` setting. `--language` (`settings.language`) wins for
+    both unless `override` is False (the vendor's column of a bilingual memo).
+    """
+    mine = own_language(vendor, settings)
+    if override and settings.language:
+        tag = settings.language
+    elif audience == "partner":
+        tag = partner.language or mine
+    else:
+        tag = mine
+    shipped = language_of(tag).tag
+
+    def spoken_in(country: str | None) -> str | None:
+        return f"{shipped.replace('-', '_')}_{country}" if country else None
+
+    if audience == "partner":
+        regions = [spoken_in(partner.country), settings.locale, spoken_in(vendor.country)]
+    else:
+        regions = [settings.locale, spoken_in(vendor.country)]
+    return language_of(tag, region_from=regions)
 
 
 def planned_year(vendor: Profile, settings: Settings) -> int:
@@ -278,17 +328,31 @@ def proposed_memo(option: MopOption, vendor: Party, partner: Party, review_caden
 
 def plan_partnership(vendor: VendorProfile, partner: Profile, settings: Settings | None = None, *,
                      as_of: date | None = None, fiscal_year: int | None = None,
-                     rule_packs: list[LoadedPack] | None = None, previous: PreviousMop | None = None) -> Plan:
-    """Compute the Plan for one partner and one vendor fiscal year.
+                     rule_packs: list[LoadedPack] | None = None, previous: PreviousMop | None = None,
+                     language: Language | str | None = None, audience: Audience = "partner") -> Plan:
+    """Compute the Plan for one partner and one vendor fiscal year, its texts in one language.
 
     `settings` default to those of the vendor's own file (vendor.yaml), with `as_of` and
     `fiscal_year` over them; `rule_packs` to the built-in packs plus the settings' rule packs.
     `previous` is last year's agreed MOP, when there is one (see `workshop.agreements`).
+    The texts are in `language` (a tag such as `de`, or a Language), else in the language of the
+    documents for `audience` (`document_language`): by default the partner's, as for the memo.
     """
     if settings is None:
         settings = settings_for(vendor, as_of=as_of, fiscal_year=fiscal_year)
     elif as_of is not None or fiscal_year is not None:
         settings = settings.replace(**{k: v for k, v in (("as_of", as_of), ("fiscal_year", fiscal_year)) if v})
+    if isinstance(language, str):
+        speaks = language_of(language, region_from=[f"{language_of(language).tag.replace('-', '_')}_{partner.country}",
+                                                    settings.locale])
+    else:
+        speaks = language or document_language(vendor, partner, settings, audience)
+    with speaking(speaks):
+        return _plan(vendor, partner, settings, speaks, rule_packs, previous)
+
+
+def _plan(vendor: VendorProfile, partner: Profile, settings: Settings, speaks: Language,
+          rule_packs: list[LoadedPack] | None, previous: PreviousMop | None) -> Plan:
     year = planned_year(vendor, settings)
     if not FIRST_YEAR + 2 <= year <= LAST_YEAR - 2:
         raise PlanningError(f"fiscal year {year} is outside the supported range")
@@ -313,8 +377,9 @@ def plan_partnership(vendor: VendorProfile, partner: Profile, settings: Settings
                                status=period_status(p.start, p.end, settings.as_of)) for p in o.periods],
             start=o.span.start, end=o.span.end,
             halves=[MopHalf(name=h.name, start=h.start, end=h.end, kicked_off_by=h.kicked_off_by) for h in o.halves],
-            handover=handover(o.periods, settings.as_of, vendor_span.end, settings.locale),
-            continuity=continuity(o, previous_span, settings.locale),
+            handover=handover(o.periods, settings.as_of, vendor_span.end),
+            continuity=continuity(o, previous_span),
+            gap_days=(o.span.start - previous_span.end).days - 1 if previous_span is not None else None,
             commitments=draft_commitments([(p.name, p.start, p.end) for p in o.periods], o.kickoffs, *actors,
                                           settings.as_of),
         )
@@ -328,24 +393,28 @@ def plan_partnership(vendor: VendorProfile, partner: Profile, settings: Settings
         "facts": facts_dict, "vendor": facts_dict["vendor"], "partner": facts_dict["partner"],
         "recommended": chosen.model_dump(), "runner_up": runner_up.model_dump(), "recommendation": reason,
         "options": [o.model_dump() for o in mop], "not_offered": not_offered,
-        "previous": previous.model_dump() if previous is not None else None, "locale": settings.locale,
+        "previous": previous.model_dump() if previous is not None else None, "locale": speaks.locale,
+        "language": speaks.tag,
     }
     findings, questions = apply_rules(packs, context)
     vendor_party, partner_party = _party(vendor), _party(partner)
     session = session_info(partner.session, partner.timezone, vendor.timezone, settings.session_minutes)
-    memo = proposed_memo(chosen, vendor_party, partner_party, settings.review_cadence)
+    review_cadence = settings.review_cadence_text()
+    memo = proposed_memo(chosen, vendor_party, partner_party, review_cadence)
     return Plan(
         as_of=settings.as_of,
-        locale=settings.locale,
+        language=speaks.tag,
+        locale=speaks.locale,
         fiscal_year=year,
         vendor=vendor_party,
         partner=partner_party,
-        review_cadence=settings.review_cadence,
+        review_cadence=review_cadence,
         facts=facts,
         options=mop,
         recommended=best.strategy,
         recommendation=reason,
-        factors=[FactorInfo(key=f.key, name=f.name, heading=f.heading, description=f.description) for f in FACTORS],
+        factors=[FactorInfo(key=f.key, name=_(f.name), heading=_(f.heading), description=_(f.description))
+                 for f in FACTORS],
         not_offered=not_offered,
         previous_mop=previous,
         findings=findings,
@@ -359,6 +428,55 @@ def plan_partnership(vendor: VendorProfile, partner: Profile, settings: Settings
         agenda=build_agenda(questions, session.minutes),
         memo=memo,
     )
+
+
+@dataclass(frozen=True)
+class Plans:
+    """One partner's plan in each language its documents are written in: the partner's documents'
+    (agenda, memo, mop.ics), the vendor's own (briefing, plan.json, the kit index) and, for a bilingual
+    memo, the vendor's language beside the partner's. The same object where two languages are one."""
+
+    partner: Plan
+    vendor: Plan
+    counterpart: Plan | None = None
+    """The plan in the vendor's own language for a bilingual memo (None: the memo is in one language)."""
+
+    def for_audience(self, audience: Audience) -> Plan:
+        return self.partner if audience == "partner" else self.vendor
+
+    def map(self, change) -> Plans:
+        """These plans with `change(plan)` applied to each (once to a plan that serves several audiences)."""
+        done: dict[int, Plan] = {}
+
+        def changed(plan: Plan | None) -> Plan | None:
+            if plan is None:
+                return None
+            if id(plan) not in done:
+                done[id(plan)] = change(plan)
+            return done[id(plan)]
+
+        return Plans(changed(self.partner), changed(self.vendor), changed(self.counterpart))  # type: ignore[arg-type]
+
+
+def plan_languages(vendor: VendorProfile, partner: Profile, settings: Settings, *,
+                   previous: PreviousMop | None = None) -> Plans:
+    """The plans of one partner's kit, one per language its documents need (see `document_language`);
+    the memo is bilingual when the settings ask for it and the partner's language is not the vendor's."""
+    made: dict[Language, Plan] = {}
+
+    def plan_in(language: Language) -> Plan:
+        if language not in made:
+            made[language] = plan_partnership(vendor, partner, settings, previous=previous, language=language)
+        return made[language]
+
+    partner_plan = plan_in(document_language(vendor, partner, settings, "partner"))
+    vendor_plan = plan_in(document_language(vendor, partner, settings, "vendor"))
+    counterpart = None
+    if settings.bilingual:
+        own = document_language(vendor, partner, settings, "vendor", override=False)
+        if own.tag != partner_plan.language:
+            counterpart = plan_in(own)
+    return Plans(partner_plan, vendor_plan, counterpart)
 
 
 def _owner(profile: Profile) -> str | None:

@@ -246,7 +246,8 @@ class Profile(_Model):
     timezone: TimeZone | None = None
     """IANA time zone, e.g. `Europe/Berlin`."""
     language: Language | None = None
-    """Preferred language for the session (a BCP 47 tag), e.g. `en`, `de`, `ja`, `pt-BR`."""
+    """Language of the documents this company reads, as a BCP 47 tag, e.g. `en`, `de`, `de-CH`, `ja`, `zh-Hans`: a
+    partner's agenda, memo and calendar are written in it, the vendor's briefing pack in the vendor's."""
     tier: Line | None = None
     """Partner programme tier, e.g. `Gold`."""
     crm_id: Line | None = None
@@ -319,6 +320,6 @@ class VendorProfile(Profile):
     vendor.yaml may also carry the tool's settings (SETTINGS_KEYS); `workshop.settings` reads those."""
 
 
-SETTINGS_KEYS = ("paper", "review_cadence", "locale", "logo", "templates", "session_minutes", "scoring_weights",
-                 "rules", "seasons")
+SETTINGS_KEYS = ("paper", "review_cadence", "locale", "bilingual_memo", "logo", "templates", "session_minutes",
+                 "scoring_weights", "rules", "seasons")
 """Keys of vendor.yaml that are the tool's settings rather than company facts (see workshop.settings.VendorSettings)."""

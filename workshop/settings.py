@@ -3,7 +3,9 @@ defaults) with every path resolved, and handed to every stage that needs them.""
 
 from __future__ import annotations
 
+import logging
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -11,13 +13,18 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator
 
 from .errors import Problem, ProfileError
 from .formatting import DEFAULT_LOCALE, parse_locale
+from .i18n import N_, _, check_document_language, check_language, current, pick, text_in
 from .profiles import SETTINGS_KEYS, VendorProfile
 from .readers import load_model, read_source
 from .readers.models import validate_source
 from .workspace import load_vendor
 
+log = logging.getLogger(__name__)
+
 DEFAULT_FORMATS = ("pdf", "docx")
-DEFAULT_REVIEW_CADENCE = "Monthly pipeline review; joint business review at the end of each MOP period"
+DEFAULT_REVIEW_CADENCE = N_("Monthly pipeline review; joint business review at the end of each MOP period")
+Texts = str | dict[str, str]
+"""A text in one language, or {language tag: text} for documents in several."""
 
 
 class _Model(BaseModel):
@@ -42,10 +49,14 @@ class VendorSettings(_Model):
 
     paper: Literal["a4", "letter"] = "a4"
     """Paper size of PDF documents."""
-    review_cadence: str = DEFAULT_REVIEW_CADENCE
-    """How often both sides review progress against the agreement, as printed in the memo."""
+    review_cadence: Texts = DEFAULT_REVIEW_CADENCE
+    """How often both sides review progress against the agreement, as printed in the memo: one text, or one per
+    language, e.g. `{en: Monthly pipeline call, de: Monatlicher Pipeline-Termin}`."""
     locale: str = DEFAULT_LOCALE
-    """Locale for dates, months and money in documents, e.g. `en_GB`, `en_US`, `de_DE`, `ja_JP`."""
+    """Locale for dates, months and money in your own documents (the briefing pack), e.g. `en_GB`, `en_US`, `de_DE`;
+    a partner's documents are dated as the partner's language and country write dates."""
+    bilingual_memo: bool = False
+    """Print the memo in the partner's language and yours side by side (like `memo --bilingual`), when they differ."""
     logo: str | None = None
     """Logo image (PNG, JPEG or SVG) for the running header, relative to this file."""
     templates: list[str] = []
@@ -63,6 +74,13 @@ class VendorSettings(_Model):
     @classmethod
     def _known_locale(cls, value: str) -> str:
         parse_locale(value)
+        return value
+
+    @field_validator("review_cadence")
+    @classmethod
+    def _language_tags(cls, value: Texts) -> Texts:
+        for tag in value if isinstance(value, dict) else ():
+            check_language(tag)
         return value
 
 
@@ -109,6 +127,10 @@ class Settings(BaseModel):
     """Document formats to write (--format)."""
     paper: Literal["a4", "letter"] = "a4"
     locale: str = DEFAULT_LOCALE
+    language: str | None = None
+    """The language of every document of the run (--language), over the partner's and the vendor's."""
+    bilingual: bool = False
+    """Memos in the partner's language and the vendor's side by side (--bilingual, or vendor.yaml's `bilingual_memo`)."""
     template_dirs: tuple[Path, ...] = ()
     """Template folders searched before the built-in theme: --templates first, then vendor.yaml's."""
     logo: Path | None = None
@@ -116,7 +138,7 @@ class Settings(BaseModel):
     """Rule packs used besides the built-in ones: vendor.yaml's `rules`, then --rules."""
     scoring_weights: ScoringWeights = ScoringWeights()
     session_minutes: int = 90
-    review_cadence: str = DEFAULT_REVIEW_CADENCE
+    review_cadence: Texts = DEFAULT_REVIEW_CADENCE
     pdf_variant: str | None = None
     """A WeasyPrint PDF variant such as `pdf/a-3b` (--pdf-variant); None: plain PDF."""
     season_files: tuple[Path, ...] = ()
@@ -124,11 +146,26 @@ class Settings(BaseModel):
     vendor_file: Path | None = None
     """The vendor profile these settings were read from, if any."""
 
+    @field_validator("language")
+    @classmethod
+    def _shipped_language(cls, value: str | None) -> str | None:
+        return check_document_language(value) if value is not None else None
+
     def season_tables(self) -> list[dict[str, list[dict[str, Any]]]]:
         """The season files, read and checked (ProfileError names file, line and field)."""
         return [{country.upper(): [e.model_dump(exclude_none=True) for e in entries]
                  for country, entries in load_model(path, SeasonFile, what="a seasons file (JP: [...])").root.items()}
                 for path in self.season_files]
+
+    def review_cadence_text(self) -> str:
+        """The review cadence in the current language (the built-in one is translated; one of vendor.yaml's
+        in the language if it has one, else in English with a warning)."""
+        if self.review_cadence == DEFAULT_REVIEW_CADENCE:
+            return _(DEFAULT_REVIEW_CADENCE)
+        tag = current().tag
+        if isinstance(self.review_cadence, dict) and pick(self.review_cadence, tag) is None:
+            _warn_cadence(str(self.vendor_file or "vendor.yaml"), tag)
+        return text_in(self.review_cadence)
 
     def weights(self) -> dict[str, float]:
         """The scoring weights as {factor: weight}."""
@@ -137,6 +174,11 @@ class Settings(BaseModel):
     def replace(self, **changes: Any) -> Settings:
         """These settings with some options changed (validated like the originals)."""
         return Settings.model_validate({**self.model_dump(), **changes})
+
+
+@lru_cache(maxsize=None)
+def _warn_cadence(source: str, tag: str) -> None:
+    log.warning("%s: review_cadence has no %s text; the memo prints its English one", source, tag)
 
 
 def read_vendor_settings(vendor_file: str | Path) -> VendorSettings:
@@ -149,7 +191,8 @@ def read_vendor_settings(vendor_file: str | Path) -> VendorSettings:
 def load_settings(vendor_file: str | Path | None = None, *, as_of: date | None = None,
                   fiscal_year: int | None = None, formats: tuple[str, ...] | list[str] | None = None,
                   paper: str | None = None, locale: str | None = None, templates: tuple | list = (),
-                  rules: tuple | list = (), pdf_variant: str | None = None) -> Settings:
+                  rules: tuple | list = (), pdf_variant: str | None = None, language: str | None = None,
+                  bilingual: bool | None = None) -> Settings:
     """The settings of a run: each option given here (the command line), else vendor.yaml's, else the default.
 
     `as_of` defaults to today. Folders and files given here are relative to the working folder;
@@ -163,6 +206,8 @@ def load_settings(vendor_file: str | Path | None = None, *, as_of: date | None =
         formats=tuple(formats) if formats else DEFAULT_FORMATS,
         paper=paper or stored.paper,
         locale=locale or stored.locale,
+        language=language,
+        bilingual=stored.bilingual_memo if bilingual is None else bilingual,
         template_dirs=tuple(Path(p).absolute() for p in templates) + tuple(base / p for p in stored.templates),
         logo=(base / stored.logo) if stored.logo else None,
         rule_paths=tuple(base / p for p in stored.rules) + tuple(Path(p).absolute() for p in rules),

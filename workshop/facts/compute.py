@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 from ..fiscal import DateRange, Quarter, WeeklyCalendar
 from ..fiscal.workdays import WEEKDAY_NAMES
-from ..profiles import Profile, WeeklyCalendarSpec
+from ..i18n import _, day_month, fiscal_year, month_name, quarter, weekday_name
+from ..profiles import WEEKDAYS, Profile, WeeklyCalendarSpec
 from .models import (
     CollisionFact,
     CoverageFact,
@@ -23,10 +24,16 @@ from .sides import Side, pair_quarters, planning_start
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December"]
+"""English month names (facts and documents use the current language's: `workshop.i18n.month_name`)."""
 
 
 def _day_month(day: date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]}"
+    return day_month(day)
+
+
+def _label(q) -> str:
+    """A quarter's label in the current language: Q1 FY2028 / Q1 GJ 2028 / 2028年度第1四半期."""
+    return quarter(q.number, q.fiscal_year)
 
 
 def calendar_words(profile: Profile, side: Side, span: DateRange) -> str:
@@ -37,18 +44,19 @@ def calendar_words(profile: Profile, side: Side, span: DateRange) -> str:
     year = side.calendar.year_of(span.start)
     if not isinstance(spec, WeeklyCalendarSpec):
         if (spec.first_month, spec.first_day) == (1, 1):
-            return "calendar year"
-        return f"fiscal year from {_day_month(year.start)} to {_day_month(year.end)}"
-    rule = "last" if spec.year_end_rule == "last" else "nearest the end of"
-    ending = (f"the last {spec.year_end_weekday.capitalize()} of {MONTHS[spec.year_end_month - 1]}"
-              if rule == "last" else f"the {spec.year_end_weekday.capitalize()} nearest the end of "
-                                     f"{MONTHS[spec.year_end_month - 1]}")
-    pattern = "13 four-week periods" if spec.pattern == "13x4" else f"{spec.pattern} weeks a quarter"
-    words = f"52/53-week fiscal year ending on {ending}, {pattern}"
+            return _("calendar year")
+        return _("fiscal year from %(start)s to %(end)s") % {"start": _day_month(year.start),
+                                                            "end": _day_month(year.end)}
+    names = {"weekday": weekday_name(WEEKDAYS.index(spec.year_end_weekday)), "month": month_name(spec.year_end_month)}
+    ending = (_("the last %(weekday)s of %(month)s") if spec.year_end_rule == "last"
+              else _("the %(weekday)s nearest the end of %(month)s")) % names
+    pattern = (_("13 four-week periods") if spec.pattern == "13x4"
+               else _("%(pattern)s weeks a quarter") % {"pattern": spec.pattern})
+    words = _("52/53-week fiscal year ending on %(ending)s, %(pattern)s") % {"ending": ending, "pattern": pattern}
     for long_year in long_years(side, span):
-        words += (f"; FY{long_year.fiscal_year} has 53 weeks, the extra week "
-                  f"{_day_month(long_year.extra_week_start)} to {_day_month(long_year.extra_week_end)} "
-                  f"(period {long_year.period}, Q{long_year.quarter})")
+        words += _("; %(year)s has 53 weeks, the extra week %(start)s to %(end)s (period %(period)s, Q%(quarter)s)") % {
+            "year": fiscal_year(long_year.fiscal_year), "start": _day_month(long_year.extra_week_start),
+            "end": _day_month(long_year.extra_week_end), "period": long_year.period, "quarter": long_year.quarter}
     return words
 
 
@@ -74,33 +82,35 @@ def _side_facts(profile: Profile, side: Side, span: DateRange) -> SideFacts:
     quarters = []
     for q in side.calendar.quarters_overlapping(span):
         window = q.urgency_window(side.urgency_window_weeks)
-        quarters.append(QuarterFact(label=q.label, fiscal_year=q.fiscal_year, number=q.number, start=q.start,
+        quarters.append(QuarterFact(label=_label(q), fiscal_year=q.fiscal_year, number=q.number, start=q.start,
                                     end=q.end, urgency_start=window.start if window else None))
     year = side.calendar.year_of(span.start)
     return SideFacts(
         name=profile.name, calendar=calendar_words(profile, side, span),
         weekly=isinstance(profile.fiscal_calendar, WeeklyCalendarSpec), quarters=quarters,
-        fiscal_years=list(dict.fromkeys(q.label.split()[1] for q in quarters)),
+        fiscal_years=list(dict.fromkeys(fiscal_year(q.fiscal_year) for q in quarters)),
         urgency_window_weeks=side.urgency_window_weeks,
         annual_planning_month=profile.planning.annual_planning_month,
         plan_lock_month=profile.planning.plan_lock_month,
         year_start_month=year.start.month, year_start=year.start,
         country=profile.country,
-        weekend=[WEEKDAY_NAMES[d] for d in sorted(side.working.weekend)],
+        weekend=[weekday_name(d) for d in sorted(side.working.weekend)],
         holidays=[NamedSpan(name=name, start=day, end=day) for day, name in sorted(side.holidays.items()) if day in span],
         blackouts=[NamedSpan(name=name, start=r.start, end=r.end) for name, r in side.blackout_ranges(span)],
-        seasons=[NamedSpan(name=s.name, start=s.span.start, end=s.span.end) for s in side.seasons_in(span)],
+        seasons=[NamedSpan(name=_(s.name), start=s.span.start, end=s.span.end) for s in side.seasons_in(span)],
         sector=profile.sector, business_model=profile.business_model,
     )
 
 
 def country_name(code: str | None) -> str:
-    """`Germany` for `DE` (English names, as findings are written in English)."""
+    """`Germany` for `DE`, in the current language (`Deutschland`, `ドイツ`)."""
     if code is None:
         return ""
     from babel import Locale
 
-    return Locale("en").territories.get(code, code)
+    from ..i18n import current
+
+    return Locale.parse(current().locale).territories.get(code, code)
 
 
 def _windows(side: Side, span: DateRange) -> list[tuple[Quarter, DateRange]]:
@@ -121,9 +131,10 @@ def _events(side: Side, span: DateRange) -> list[tuple[str, str, str, DateRange,
                if day in span]
     # A season the side already lists as a blackout of its own (its Golden Week) is said once, as the blackout.
     own = {name.lower() for name, _ in blackouts}
-    events += [("season", country_name(side.country), s.name, s.span, False) for s in side.seasons_in(span)
+    events += [("season", country_name(side.country), _(s.name), s.span, False) for s in side.seasons_in(span)
                if s.name.lower() not in own]
-    events += [("absence", a.person, f"{a.person} away", a.span, a.key) for a in side.away if a.span.overlaps(span)]
+    events += [("absence", a.person, _("%(person)s away") % {"person": a.person}, a.span, a.key) for a in side.away
+               if a.span.overlaps(span)]
     return events
 
 
@@ -146,7 +157,7 @@ def collisions(vendor: Side, partner: Side, span: DateRange) -> list[CollisionFa
                     working = window_side.working.count(overlap) if kind != "holiday" else 1
                     found.append(CollisionFact(
                         kind=kind, owner=owner, owner_side=event_side.name, name=name, start=when.start,
-                        end=when.end, window_side=window_side.name, window_quarter=quarter.label,
+                        end=when.end, window_side=window_side.name, window_quarter=_label(quarter),
                         window_start=window.start, window_end=window.end, days=overlap.days,
                         working_days=working, key_person=key))
     return sorted(found, key=lambda c: (c.start, c.window_side, c.kind, c.name))
@@ -173,7 +184,7 @@ def _deals(partner_profile: Profile, vendor: Side, partner: Side) -> list[DealFa
                     away.append(absence.person)
         deals.append(DealFact(
             name=deal.name, amount=deal.amount, currency=deal.currency, expected_close=day, owner=deal.owner,
-            vendor_quarter=vq.label, partner_quarter=pq.label, in_vendor_window=in_vendor,
+            vendor_quarter=_label(vq), partner_quarter=_label(pq), in_vendor_window=in_vendor,
             in_partner_window=in_partner, contacts_away=away, at_risk=bool(away) and bool(windows),
         ))
     return deals
@@ -196,7 +207,7 @@ def coverage(vendor: Side, partner: Side, span: DateRange) -> list[CoverageFact]
                     if covered is not None and 3 * covered.days >= quarter.span.days:
                         found.append(CoverageFact(
                             owner=owner.name, name=name, start=blackout.start, end=blackout.end,
-                            side=quarter_side.name, quarter=quarter.label, quarter_start=quarter.start,
+                            side=quarter_side.name, quarter=_label(quarter), quarter_start=quarter.start,
                             quarter_end=quarter.end, days=covered.days, quarter_days=quarter.span.days))
     return found
 
@@ -213,7 +224,7 @@ def _planning(vendor: Side, partner: Side, vendor_year_start: date) -> PlanningF
     if start is not None:
         under_way = partner.calendar.year_of(start)
         into = _months_between(under_way.start, start)
-        year_label = f"FY{under_way.label}"
+        year_label = fiscal_year(under_way.label)
         overlap = max(0, _months_between(vendor_year_start, under_way.end) + 1)
     gap = first_by = None
     if vendor.planning_month and partner.planning_month:
@@ -256,13 +267,13 @@ def compute_facts(vendor_profile: Profile, partner_profile: Profile, vendor: Sid
     partner_start = partner.calendar.year_of(vendor_year.start).start
     start_gap = abs(_months_between(vendor_year.start, partner_start)) % 12
     return Facts(
-        vendor_year=f"FY{year}",
+        vendor_year=fiscal_year(year),
         vendor_year_start=vendor_year.start,
         vendor_year_end=vendor_year.end,
         vendor=_side_facts(vendor_profile, vendor, span),
         partner=_side_facts(partner_profile, partner, span),
-        quarter_pairs=[PairFact(vendor_quarter=p.vendor.label, vendor_end=p.vendor.end,
-                                partner_quarter=p.partner.label, partner_end=p.partner.end,
+        quarter_pairs=[PairFact(vendor_quarter=_label(p.vendor), vendor_end=p.vendor.end,
+                                partner_quarter=_label(p.partner), partner_end=p.partner.end,
                                 offset_days=p.offset_days, windows_overlap=_windows_overlap(p, vendor, partner))
                        for p in pairs],
         mean_offset_days=round(sum(offsets) / len(offsets), 1),

@@ -16,11 +16,13 @@ from ..fiscal import (
     WorkingDays,
     business_holidays,
     calendar_for,
+    named_in,
     recurring_ranges,
     seasons,
     touching,
     weekend_days,
 )
+from ..i18n import current
 from ..profiles import Profile
 
 # Closing pressure carries past a quarter end for a few days (late bookings, the last signatures) and
@@ -74,6 +76,7 @@ class Side:
         country = profile.country
         holidays = business_holidays(country, profile.subdivision, window, add=profile.holidays.add,
                                      remove=profile.holidays.remove) if country else []
+        holidays = named_in(holidays, country, profile.subdivision, current().tag) if country else []  # as documents say them
         owners = {deal.owner for deal in profile.deals if deal.owner}
         away = tuple(
             Away(c.name, DateRange(a.start, a.end), c.signatory or is_key_role(c.role) or c.name in owners)

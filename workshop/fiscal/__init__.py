@@ -23,6 +23,7 @@ from .workdays import (
     WorkingDays,
     business_holidays,
     clip,
+    named_in,
     public_holidays,
     recurring_ranges,
     touching,
@@ -31,5 +32,5 @@ from .workdays import (
 
 __all__ = ["DateRange", "FIRST_YEAR", "FiscalCalendar", "FiscalYear", "Holiday", "LAST_YEAR", "MonthlyCalendar",
            "PATTERN_WEEKS", "Period", "Quarter", "Season", "WeeklyCalendar", "WorkingDays", "business_holidays",
-           "calendar_for", "clip", "next_fiscal_year", "public_holidays", "recurring_ranges", "season_table", "seasons",
+           "calendar_for", "clip", "named_in", "next_fiscal_year", "public_holidays", "recurring_ranges", "season_table", "seasons",
            "touching", "weekend_days"]

@@ -90,6 +90,44 @@ def business_holidays(country: str, subdivision: str | None, span: DateRange, *,
     return list(_business_holidays(country, subdivision, span, tuple(add), tuple(remove)))
 
 
+# The `holidays` package's name for each language documents are written in.
+HOLIDAY_NAME_LANGUAGES = {"de": "de", "fr": "fr", "es": "es", "ja": "ja", "zh-Hans": "zh_CN"}
+
+
+def named_in(holidays: list[Holiday], country: str, subdivision: str | None, language: str) -> list[Holiday]:
+    """The same holidays with their names in a document language (`de`, `ja`, ...), where the `holidays`
+    package names that country's holidays in it (Germany's in German, Japan's in Japanese); else as they are."""
+    code = HOLIDAY_NAME_LANGUAGES.get(language)
+    if code is None or not holidays:
+        return holidays
+    names = _names_in(country, subdivision, tuple(sorted({h.day.year for h in holidays})), code)
+    return [Holiday(h.day, "; ".join(names.get((h.day, part), part) for part in h.name.split("; ")))
+            for h in holidays]
+
+
+@lru_cache(maxsize=64)
+def _names_in(country: str, subdivision: str | None, years: tuple[int, ...], code: str) -> dict[tuple[date, str], str]:
+    """{(day, English name): name in `code`} for the holidays of the country the package names in `code`: those
+    alone on their day in a category (where two share a day, their order cannot tell which name is which)."""
+    names = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # incomplete years are noted in the log when the holidays are counted
+        if code not in _holidays.country_holidays(country).supported_languages:
+            return {}
+        for category in _holidays.country_holidays(country).supported_categories:
+            def table(language):
+                return _holidays.country_holidays(country, subdiv=subdivision, years=years, categories=(category,),
+                                                  language=language)
+            english = table(HOLIDAY_LANGUAGE if HOLIDAY_LANGUAGE in _holidays.country_holidays(country).supported_languages
+                            else None)
+            local = table(code)
+            for day in english:
+                ours, theirs = english.get_list(day), local.get_list(day)
+                if len(ours) == len(theirs) == 1:
+                    names.setdefault((day, ours[0].strip()), theirs[0].strip())
+    return names
+
+
 @lru_cache(maxsize=256)
 def _business_holidays(country: str, subdivision: str | None, span: DateRange, add: tuple[str, ...],
                        remove: tuple[str, ...]) -> tuple[Holiday, ...]:

@@ -13,7 +13,7 @@ from ..agreements import agreement_files_for, agreement_for, apply_agreement, pr
 from ..documents import document, documents
 from ..documents.theme import Theme
 from ..errors import WorkshopError
-from ..plan import Plan, plan_partnership
+from ..plan import Plan, Plans, plan_languages
 from ..profiles import VendorProfile
 from ..settings import Settings
 from ..storage import refuse_link, write_atomic
@@ -100,14 +100,15 @@ def build_partner(partner_file: Path, job: Job, *, fingerprint: str, theme: Them
         settings = job.settings
         year = settings.fiscal_year or 0
         previous = previous_mop(partner_file, partner.id, year, vendor=job.vendor)
-        plan = plan_partnership(job.vendor, partner, settings, previous=previous)
-        agreement = agreement_for(partner_file, partner.id, plan.fiscal_year, vendor=job.vendor)
-        plan = apply_agreement(plan, agreement)  # the memo in its current state: draft or signed
+        plans = plan_languages(job.vendor, partner, settings, previous=previous)  # one per language needed
+        agreement = agreement_for(partner_file, partner.id, plans.partner.fiscal_year, vendor=job.vendor)
+        plans = plans.map(lambda plan: apply_agreement(plan, agreement))  # the memo as it stands: draft or signed
+        plan = plans.vendor
         images = []
         if agreement is not None:
             people = agreement.signatories.vendor + agreement.signatories.partner
             images = sorted({agreement.signature_image_path(p.signature_image) for p in people if p.signature_image})
-        outputs, signed = _render(plan, job, theme, sign)
+        outputs, signed = _render(plans, job, theme, sign)
         folder = job.year / partner.id
         refuse_link(folder)
         previous = state.read_record(folder)
@@ -136,12 +137,15 @@ def build_partner(partner_file: Path, job: Job, *, fingerprint: str, theme: Them
     return result
 
 
-def _render(plan: Plan, job: Job, theme: Theme, sign: Signer | None) -> tuple[dict[str, bytes], set[str]]:
+def _render(plans: Plans, job: Job, theme: Theme, sign: Signer | None) -> tuple[dict[str, bytes], set[str]]:
     outputs: dict[str, bytes] = {}
     signed: set[str] = set()
     for name in job.documents:
         doc = document(name)
-        for fmt, output in render_outputs(plan, name, job.settings, job.settings.formats, theme).items():
+        plan = plans.for_audience(doc.audience)  # in its reader's language
+        counterpart = plans.counterpart if doc.bilingual else None
+        for fmt, output in render_outputs(plan, name, job.settings, job.settings.formats, theme,
+                                          counterpart=counterpart).items():
             file_name = state.file_name(plan.partner.id, plan.fiscal_year, f"{doc.stem}.{fmt}")
             data = output.data
             if sign is not None and doc.signing and fmt == "pdf":
@@ -150,6 +154,7 @@ def _render(plan: Plan, job: Job, theme: Theme, sign: Signer | None) -> tuple[di
             outputs[file_name] = data
     if job.whole_kit:
         for writer in plan_writers():
+            plan = plans.for_audience(writer.audience)
             outputs[state.file_name(plan.partner.id, plan.fiscal_year, writer.filename)] = writer.render(plan, job.settings)
     return outputs, signed
 

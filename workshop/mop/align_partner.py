@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..facts import possessive
+from ..i18n import _, fill, fiscal_year
 from .base import Option, Pairing, Strategy, quarter_periods
 
 
@@ -12,9 +12,11 @@ class AlignPartner(Strategy):
 
     def build(self, pairing: Pairing) -> Option:
         partner, partner_year = pairing.partner, pairing.partner_year
+        company = {"company": partner.name}
         return self.option(
-            f"Align to {possessive(partner.name)} fiscal quarters",
+            fill(_("Align to %(company)s's fiscal quarters"), company),
             quarter_periods(partner_year.quarters),
-            f"Both sides run the partnership on {possessive(partner.name)} FY{partner_year.label} quarters.",
+            fill(_("Both sides run the partnership on %(company)s's %(year)s quarters."),
+                 {**company, "year": fiscal_year(partner_year.label)}),
             [partner_year.start],
         )

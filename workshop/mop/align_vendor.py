@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..facts import possessive
+from ..i18n import _, fill, fiscal_year
 from .base import Option, Pairing, Strategy, quarter_periods
 
 
@@ -12,9 +12,11 @@ class AlignVendor(Strategy):
 
     def build(self, pairing: Pairing) -> Option:
         vendor, year = pairing.vendor, pairing.year
+        company = {"company": vendor.name}
         return self.option(
-            f"Align to {possessive(vendor.name)} fiscal quarters",
+            fill(_("Align to %(company)s's fiscal quarters"), company),
             quarter_periods(pairing.vendor_year.quarters),
-            f"Both sides run the partnership on {possessive(vendor.name)} FY{year} quarters.",
+            fill(_("Both sides run the partnership on %(company)s's %(year)s quarters."),
+                 {**company, "year": fiscal_year(year)}),
             [pairing.vendor_year.start],
         )

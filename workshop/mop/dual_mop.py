@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ..facts import possessive
 from ..fiscal import DateRange
+from ..i18n import _, fill, fiscal_year, plural
 from .base import Half, NotOffered, Option, Pairing, Strategy, quarterly_within
 
 MIN_APART_DAYS = 80  # fiscal years starting closer than about three months apart gain nothing from two MOPs
@@ -22,21 +22,24 @@ class DualMop(Strategy):
         if partner_year.start <= vendor_year.start:
             partner_year = partner.calendar.year(partner_year.label + 1)
         apart = (partner_year.start - vendor_year.start).days
+        names = {"vendor": vendor.name, "partner": partner.name}
         if min(apart, 365 - apart) < MIN_APART_DAYS:
-            raise NotOffered(f"{possessive(vendor.name)} and {possessive(partner.name)} fiscal years start "
-                             f"{min(apart, 365 - apart)} days apart, too close for two MOPs a year to serve both "
-                             f"planning cycles")
+            raise NotOffered(fill(_("%(vendor)s's and %(partner)s's fiscal years start %(days)s apart, too close for "
+                                    "two MOPs a year to serve both planning cycles"),
+                                  {**names, "days": plural(min(apart, 365 - apart), "day")}))
         a = DateRange(vendor_year.start, partner_year.start - timedelta(days=1))
         b = DateRange(partner_year.start, vendor_year.end)
         periods = (quarterly_within(a, list(vendor_year.quarters), "MOP A")
                    + quarterly_within(b, partner.calendar.quarters_overlapping(b), "MOP B"))
-        halves = [Half("MOP A", a.start, a.end, f"{possessive(vendor.name)} FY{pairing.year} plan"),
-                  Half("MOP B", b.start, b.end, f"{possessive(partner.name)} FY{partner_year.label} plan")]
+        plan = _("%(company)s's %(year)s plan")
+        halves = [Half("MOP A", a.start, a.end, fill(plan, {"company": vendor.name, "year": fiscal_year(pairing.year)})),
+                  Half("MOP B", b.start, b.end, fill(plan, {"company": partner.name,
+                                                            "year": fiscal_year(partner_year.label)}))]
         return self.option(
-            "Two MOPs a year",
+            _("Two MOPs a year"),
             periods,
-            f"MOP A starts with {possessive(vendor.name)} fiscal year and its plan, MOP B with "
-            f"{possessive(partner.name)} and theirs; each MOP keeps quarterly commit points.",
+            fill(_("MOP A starts with %(vendor)s's fiscal year and its plan, MOP B with %(partner)s's and theirs; each "
+                   "MOP keeps quarterly commit points."), names),
             [a.start, b.start],
             halves,
         )

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from statistics import mean
 
-from ..facts import Side, possessive
+from ..facts import Side
 from ..fiscal import DateRange
+from ..i18n import N_, _, day_month, fill, join, long_date, number, pgettext
 from .base import Option
 
 RUN_UP_DAYS = 14  # the last two weeks before a period ends, when deals are pushed over the line
@@ -16,7 +17,7 @@ RUN_UP_DAYS = 14  # the last two weeks before a period ends, when deals are push
 
 @dataclass(frozen=True)
 class Factor:
-    """One scoring factor, as the briefing pack and the rationale name it."""
+    """One scoring factor, as the briefing pack and the rationale name it (in English; `_()` translates)."""
 
     key: str
     name: str
@@ -28,11 +29,11 @@ class Factor:
 
 
 FACTORS = (
-    Factor("urgency_overlap", "urgency overlap", "Urgency overlap", "period ends where both sides push to close"),
-    Factor("planning_alignment", "planning alignment", "Planning", "each side's new year gets a joint kick-off"),
-    Factor("collisions", "holiday, blackout and absence collisions", "Collisions",
-           "period ends clear of blackouts, holidays, seasons and key people away"),
-    Factor("complexity", "operational simplicity", "Simplicity", "fewer new dates to track"),
+    Factor("urgency_overlap", N_("urgency overlap"), N_("Urgency overlap"), N_("period ends where both sides push to close")),
+    Factor("planning_alignment", N_("planning alignment"), N_("Planning"), N_("each side's new year gets a joint kick-off")),
+    Factor("collisions", N_("holiday, blackout and absence collisions"), N_("Collisions"),
+           N_("period ends clear of blackouts, holidays, seasons and key people away")),
+    Factor("complexity", N_("operational simplicity"), N_("Simplicity"), N_("fewer new dates to track")),
 )
 FACTOR_NAMES = {factor.key: factor.name for factor in FACTORS}
 DEFAULT_WEIGHTS = {"urgency_overlap": 0.4, "planning_alignment": 0.25, "collisions": 0.2, "complexity": 0.15}
@@ -73,17 +74,22 @@ def run_up_trouble(end: date, vendor: Side, partner: Side, deals_at_risk: dict[d
     run_up = DateRange(end - timedelta(days=RUN_UP_DAYS - 1), end)
     blackouts, holidays, seasons, away = [], [], [], []
     for side in (vendor, partner):
-        blackouts += [f"{possessive(side.name)} {name}" for name, _ in side.blackout_ranges(run_up)]
-        holidays += [f"{name} on {_long(day)}" for day, name in sorted(side.holidays.items()) if day in run_up]
-        seasons += [f"{s.name} from {_long(s.span.start)}" for s in side.seasons_in(run_up)]
-        away += sorted({f"{a.person} away" for a in side.away if a.key and a.span.overlaps(run_up)})
-    risky = [f"{name} closing at risk" for day, name in sorted(deals_at_risk.items()) if day in run_up]
+        blackouts += [fill(_("%(company)s's %(closure)s"), {"company": side.name, "closure": name})
+                      for name, _span in side.blackout_ranges(run_up)]
+        holidays += [_("%(holiday)s on %(day)s") % {"holiday": name, "day": _long(day)}
+                     for day, name in sorted(side.holidays.items()) if day in run_up]
+        seasons += [_("%(season)s from %(day)s") % {"season": _(s.name), "day": _long(s.span.start)}
+                    for s in side.seasons_in(run_up)]
+        away += sorted({_("%(person)s away") % {"person": a.person} for a in side.away
+                        if a.key and a.span.overlaps(run_up)})
+    risky = [_("%(deal)s closing at risk") % {"deal": name} for day, name in sorted(deals_at_risk.items())
+             if day in run_up]
     unique = lambda items: list(dict.fromkeys(items))  # noqa: E731  (both sides may close on one holiday)
     return RunUpTrouble(unique(blackouts), unique(holidays), unique(seasons), unique(away), risky)
 
 
 def _long(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    return long_date(day)
 
 
 def score_options(options: list[Option], vendor: Side, partner: Side, year: int,
@@ -110,7 +116,7 @@ def score_options(options: list[Option], vendor: Side, partner: Side, year: int,
 
 
 def _day(day: date) -> str:
-    return f"{day.day} {day:%B}"
+    return day_month(day)
 
 
 def business_reason(option: Option, other: Option, vendor: Side, partner: Side, key: str,
@@ -119,23 +125,32 @@ def business_reason(option: Option, other: Option, vendor: Side, partner: Side, 
     if key == "urgency_overlap":
         shared = [p.end for p in option.periods if _in_both_quarters_and_windows(p.end, vendor, partner)]
         if shared:
-            return f"a deal closed by {_day(shared[0])} counts in both sides' quarter, in both sides' closing weeks"
-        return "its period ends come closer to both sides' closing weeks"
+            return _("a deal closed by %(day)s counts in both sides' quarter, in both sides' closing weeks") % {
+                "day": _day(shared[0])}
+        return _("its period ends come closer to both sides' closing weeks")
     if key == "planning_alignment":
-        served = [f"{possessive(side.name)} new fiscal year ({_day(start)})" for side in (vendor, partner)
+        served = [(side, start) for side in (vendor, partner)
                   if (start := _served_start(side, option.kickoffs)) is not None]
         if not served:
             return None
-        return f"{_join(served)} {'start' if len(served) > 1 else 'starts'} with a joint plan"
+        if len(served) == 1:
+            side, start = served[0]
+            return fill(_("%(company)s's new fiscal year (%(day)s) starts with a joint plan"),
+                        {"company": side.name, "day": _day(start)})
+        (first, first_start), (second, second_start) = served
+        return fill(_("%(vendor)s's new fiscal year (%(vendor_day)s) and %(partner)s's new fiscal year "
+                      "(%(partner_day)s) start with a joint plan"),
+                    {"vendor": first.name, "vendor_day": _day(first_start), "partner": second.name,
+                     "partner_day": _day(second_start)})
     if key == "collisions":
         mine = {w for p in option.periods for w in run_up_trouble(p.end, vendor, partner, deals_at_risk).words()}
         theirs = {w for p in other.periods for w in run_up_trouble(p.end, vendor, partner, deals_at_risk).words()}
         avoided = sorted(theirs - mine)
         if avoided:
-            return f"its period ends stay clear of {_join(avoided[:3])}"
-        return "fewer of its period ends meet holidays, blackouts or people away"
+            return _("its period ends stay clear of %(troubles)s") % {"troubles": join(avoided[:3])}
+        return _("fewer of its period ends meet holidays, blackouts or people away")
     if key == "complexity":
-        return "it gives both teams fewer new dates to track"
+        return _("it gives both teams fewer new dates to track")
     return None
 
 
@@ -153,10 +168,6 @@ def _in_both_quarters_and_windows(day: date, vendor: Side, partner: Side) -> boo
     return vendor.closing_window(day) is not None and partner.closing_window(day) is not None
 
 
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def recommend(options: list[Option], weights: dict[str, float] | None = None, *, vendor: Side | None = None,
               partner: Side | None = None, deals_at_risk: dict[date, str] | None = None) -> tuple[Option, str]:
     """The best-scoring option (ties to the simpler, earlier one) and why, the business reason first."""
@@ -165,16 +176,18 @@ def recommend(options: list[Option], weights: dict[str, float] | None = None, *,
     best = next(o for o in options if best_score - o.score <= TIE_MARGIN)
     others = sorted((o for o in options if o is not best), key=lambda o: -o.score)
     if not others:
-        return best, f"{best.title} is the only option for these calendars."
+        return best, _("%(option)s is the only option for these calendars.") % {"option": best.title}
     runner_up = others[0]
+    scores = {"option": best.title, "other": runner_up.title, "score": number(best.score, 1),
+              "other_score": number(runner_up.score, 1)}
     if best.score - runner_up.score <= TIE_MARGIN:
-        return best, (f"{best.title}: it does as well as “{runner_up.title}” on these calendars and is simpler "
-                      f"to run (scores {best.score:.1f} and {runner_up.score:.1f} of 100).")
+        return best, (_("%(option)s: it does as well as “%(other)s” on these calendars and is simpler to run (scores "
+                        "%(score)s and %(other_score)s of 100).") % scores)
     gains = {k: weights[k] * (best.factors[k] - runner_up.factors[k]) for k in best.factors}
     decisive = [k for k, gain in sorted(gains.items(), key=lambda kv: -kv[1]) if gain > 0.001][:2]
     reasons = [r for k in decisive
                if vendor is not None and partner is not None
                and (r := business_reason(best, runner_up, vendor, partner, k, deals_at_risk or {}))]
-    because = "; ".join(reasons) if reasons else "it balances the factors best"
-    return best, (f"{best.title}: {because}. It scores {best.score:.1f} of 100, ahead of “{runner_up.title}” "
-                  f"({runner_up.score:.1f}).")
+    because = pgettext("between reasons", "; ").join(reasons) if reasons else _("it balances the factors best")
+    return best, (_("%(option)s: %(reasons)s. It scores %(score)s of 100, ahead of “%(other)s” (%(other_score)s).")
+                  % {**scores, "reasons": because})

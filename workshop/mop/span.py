@@ -7,7 +7,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from ..fiscal import DateRange
+from .. import i18n
 from ..formatting import long_date
+from ..i18n import _, plural
 from .base import Option
 
 
@@ -16,50 +18,60 @@ def period_status(start: date, end: date, as_of: date) -> str:
     return "ended" if end < as_of else "running" if start <= as_of else "ahead"
 
 
-def handover(periods: list, as_of: date, vendor_year_end: date, locale: str) -> str:
+def handover(periods: list, as_of: date, vendor_year_end: date, locale: str | None = None) -> str:
     """In plain sentences: what runs from the agreement until the first period starts (or which
-    period is already under way), and where the Vendor's own fiscal year end falls."""
+    period is already under way), and where the Vendor's own fiscal year end falls. In the current
+    language; `locale`, if given, for its dates."""
     def day(d: date) -> str:
-        return long_date(d, locale)
+        return long_date(d, locale) if locale else i18n.long_date(d)
 
     sentences: list[str] = []
     first, last = periods[0], periods[-1]
     if first.start > as_of:
-        sentences.append(f"Until {day(first.start - timedelta(days=1))} both sides close their current quarters "
-                         f"as they are; the MOP starts on {day(first.start)}.")
+        sentences.append(_("Until %(eve)s both sides close their current quarters as they are; the MOP starts on "
+                           "%(start)s.") % {"eve": day(first.start - timedelta(days=1)), "start": day(first.start)})
     elif (running := next((p for p in periods if p.start <= as_of <= p.end), None)) is not None:
-        sentences.append(f"{running.name} is already under way (since {day(running.start)}); the MOP applies "
-                         f"to it from the day both sides sign.")
+        sentences.append(_("%(period)s is already under way (since %(start)s); the MOP applies to it from the day "
+                           "both sides sign.") % {"period": running.name, "start": day(running.start)})
     else:
-        sentences.append(f"Every period had ended by {day(as_of)}; this records how the year was run.")
+        sentences.append(_("Every period had ended by %(day)s; this records how the year was run.") % {"day": day(as_of)})
     if vendor_year_end == last.end or any(p.end == vendor_year_end for p in periods):
-        return " ".join(sentences)
+        return _sentences(sentences)
     if first.start <= vendor_year_end < last.end:
         period = next(p for p in periods if p.start <= vendor_year_end <= p.end)
-        sentences.append(f"The Vendor's fiscal year ends on {day(vendor_year_end)}, inside {period.name} (which "
-                         f"ends {day(period.end)}): the Vendor's year-end deals are committed with that period's "
-                         f"forecast.")
+        sentences.append(_("The Vendor's fiscal year ends on %(year_end)s, inside %(period)s (which ends %(end)s): "
+                           "the Vendor's year-end deals are committed with that period's forecast.")
+                         % {"year_end": day(vendor_year_end), "period": period.name, "end": day(period.end)})
     elif vendor_year_end > last.end:
-        days = (vendor_year_end - last.end).days
-        sentences.append(f"The Vendor's fiscal year ends on {day(vendor_year_end)}, {days} days after this MOP "
-                         f"year: its last weeks fall in the first period of the next MOP year, from "
-                         f"{day(last.end + timedelta(days=1))}.")
+        sentences.append(_("The Vendor's fiscal year ends on %(year_end)s, %(days)s after this MOP year: its last "
+                           "weeks fall in the first period of the next MOP year, from %(next)s.")
+                         % {"year_end": day(vendor_year_end), "days": plural((vendor_year_end - last.end).days, "day"),
+                            "next": day(last.end + timedelta(days=1))})
     else:
-        sentences.append(f"The Vendor's fiscal year ends on {day(vendor_year_end)}, before this MOP year starts.")
-    return " ".join(sentences)
+        sentences.append(_("The Vendor's fiscal year ends on %(year_end)s, before this MOP year starts.")
+                         % {"year_end": day(vendor_year_end)})
+    return _sentences(sentences)
 
 
-def continuity(option: Option, previous: DateRange | None, locale: str) -> str:
+def _sentences(parts: list[str]) -> str:
+    """Sentences one after the other: with a space between them, none after a Chinese or Japanese full stop."""
+    return " ".join(parts).replace("。 ", "。")
+
+
+def continuity(option: Option, previous: DateRange | None, locale: str | None = None) -> str:
     """How the option follows last year's agreed MOP: seamlessly, with a gap, or overlapping it."""
     if previous is None:
         return ""
+    def day(d: date) -> str:
+        return long_date(d, locale) if locale else i18n.long_date(d)
+
     first = option.periods[0].start
     gap = (first - previous.end).days - 1
-    ended = long_date(previous.end, locale)
+    dates = {"end": day(previous.end), "start": day(first)}
     if gap == 0:
-        return f"It follows last year's agreed MOP, which ends on {ended}, without a gap."
+        return _("It follows last year's agreed MOP, which ends on %(end)s, without a gap.") % dates
     if gap > 0:
-        return (f"It leaves a gap of {gap} day{'s' * (gap != 1)} after last year's agreed MOP, which ends on "
-                f"{ended}: the MOP starts on {long_date(first, locale)}.")
-    return (f"It overlaps last year's agreed MOP, which ends on {ended}, by {-gap} day{'s' * (gap != -1)}: the MOP "
-            f"starts on {long_date(first, locale)}.")
+        return _("It leaves a gap of %(days)s after last year's agreed MOP, which ends on %(end)s: the MOP starts on "
+                 "%(start)s.") % {**dates, "days": plural(gap, "day")}
+    return _("It overlaps last year's agreed MOP, which ends on %(end)s, by %(days)s: the MOP starts on %(start)s.") % {
+        **dates, "days": plural(-gap, "day")}

@@ -58,13 +58,9 @@ def _time_zone(value: str) -> str:
 
 
 def _language(value: str) -> str:
-    from babel import Locale, UnknownLocaleError
+    from ..i18n import check_language  # the one check of language tags: BCP 47, known to Babel, in its usual case
 
-    try:
-        Locale.parse(value, sep="-")
-    except (UnknownLocaleError, ValueError, TypeError):
-        raise ValueError("expected a language tag (BCP 47) that Babel knows, such as en, de, ja or pt-BR") from None
-    return value
+    return check_language(value)
 
 
 Line = Annotated[str, Field(max_length=LINE_MAX), AfterValidator(_one_line)]
