@@ -4,6 +4,9 @@ with, their HTML, and the year chart. The writers turn the HTML into PDF and Wor
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
+
+from ..i18n import N_
 
 
 @dataclass(frozen=True)
@@ -15,7 +18,7 @@ class Document:
     template: str
     """Template file on the theme's search path, e.g. `memo.html`."""
     title: str
-    """Printed in the running header and the file's metadata."""
+    """Printed in the running header and the file's metadata (in English; translated in the document's language)."""
     stem: str
     """File name without suffix in a partner's kit folder."""
     command: str
@@ -28,6 +31,10 @@ class Document:
     """Whether the template shows the year chart (drawn only for documents that do)."""
     signing: bool = False
     """Whether the command can sign the PDF digitally (--sign)."""
+    audience: Literal["partner", "vendor"] = "partner"
+    """Who reads it: the partner's documents are in the partner's language, the vendor's in the vendor's."""
+    bilingual: bool = False
+    """Whether it can print the vendor's language beside the partner's (--bilingual; the template shows both)."""
 
 
 _DOCUMENTS: dict[str, Document] = {}
@@ -53,19 +60,19 @@ def document(name: str) -> Document:
 
 
 register_document(Document(
-    "briefing", "briefing.html", "Briefing pack", "briefing", "brief",
+    "briefing", "briefing.html", N_("Briefing pack"), "briefing", "brief",
     "Write the internal briefing pack (PDF and Word) for partners.",
     "For your own team: findings, the MOP options with their scores, questions, contacts and deals.",
-    chart=True))
+    chart=True, audience="vendor"))
 register_document(Document(
-    "agenda", "agenda.html", "Joint planning session agenda", "agenda", "agenda",
+    "agenda", "agenda.html", N_("Joint planning session agenda"), "agenda", "agenda",
     "Write the session agenda (PDF and Word) to share with partners.",
     "Timed sections with owners and the questions for each; no internal scores or risk labels."))
 register_document(Document(
-    "memo", "memo.html", "Mutual Operating Period Agreement", "memo", "memo",
+    "memo", "memo.html", N_("Mutual Operating Period Agreement"), "memo", "memo",
     "Write the one-page MOP agreement memo (PDF and Word) for partners.",
     "The memo prints the partner's agreement file (<partner>.agreement.yaml, see `workshop agree`) when there "
     "is one for the year, else the recommended MOP; it is marked DRAFT, with blank signature lines, until the "
     "agreement says `status: signed`. --sign --key FILE.p12 signs the PDF digitally in the vendor's "
     "signature block (check it with `workshop verify`); a bad key or passphrase stops before anything is written.",
-    signing=True))
+    signing=True, bilingual=True))

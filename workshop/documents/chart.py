@@ -1,5 +1,6 @@
 """The year chart of the briefing pack: both fiscal calendars side by side, as one PNG that the PDF
-and the DOCX both embed (so the two formats show the same picture)."""
+and the DOCX both embed (so the two formats show the same picture). Its words and month names are
+in the language the document is rendered in."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ import io
 from datetime import date, timedelta
 from functools import lru_cache
 
+from babel.dates import format_skeleton
 from PIL import Image, ImageDraw, ImageFont
 
+from ..formatting import parse_locale
+from ..i18n import _, current, pgettext
 from ..plan import Plan
 
 SCALE = 2  # drawn at twice the size it is shown, so it stays sharp in print
@@ -28,12 +32,15 @@ EVENT_COLOURS = {"blackout": (220, 38, 38), "holiday": (202, 138, 4), "season": 
 # that has a glyph for more of its characters than the others: DejaVu Sans (Latin, Greek, Cyrillic,
 # Arabic, Hebrew), then Noto Sans CJK (Japanese, Chinese, Korean; Debian's fonts-noto-cjk).
 FONT_FILES = (("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"), ("NotoSansCJK-Regular.ttc", "NotoSansCJK-Bold.ttc"))
+# Noto Sans CJK collections hold one face per region: Han characters take the Japanese forms in
+# a Japanese chart and the Simplified Chinese ones in a Chinese chart.
+CJK_FACE = {"ja": 0, "ko": 1, "zh": 2}
 
 
-@lru_cache(maxsize=16)
-def _load(name: str, size: int):
+@lru_cache(maxsize=32)
+def _load(name: str, size: int, index: int = 0):
     try:
-        return ImageFont.truetype(name, size)  # Pillow also looks in the system's font folders
+        return ImageFont.truetype(name, size, index=index)  # Pillow also looks in the system's font folders
     except OSError:
         return None
 
@@ -49,7 +56,13 @@ def _characters(path: str) -> frozenset[int]:
 
 def _font(size: int, bold: bool = False, text: str = ""):
     """The first font of FONT_FILES with glyphs for the most characters of `text`."""
-    fonts = [f for f in (_load(pair[bold], size) or _load(pair[0], size) for pair in FONT_FILES) if f is not None]
+    face = CJK_FACE.get(current().tag.split("-")[0], 0)
+    fonts = []
+    for regular, heavy in FONT_FILES:
+        index = face if regular.endswith(".ttc") else 0
+        font = _load(heavy if bold else regular, size, index) or _load(regular, size, index)
+        if font is not None:
+            fonts.append(font)
     if not fonts:
         return ImageFont.load_default(size=size)
     needed = [ord(c) for c in text if not c.isspace()]
@@ -80,7 +93,8 @@ def year_chart_png(plan: Plan) -> bytes:
     while month <= last:
         left = x(month)
         draw.line([(left, 48), (left, height - 50)], fill=(235, 237, 240), width=2)
-        draw.text((left + 6, 18), month.strftime("%b %y"), fill=MUTED, font=_font(20))
+        name = format_skeleton("MMMyy", month, locale=parse_locale(current().locale))
+        draw.text((left + 6, 18), name, fill=MUTED, font=_font(20, text=name))
         month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
 
     def row_top(index: int) -> int:
@@ -108,7 +122,8 @@ def year_chart_png(plan: Plan) -> bytes:
             if q.urgency_start and x(q.urgency_start) < right - 1:
                 draw.rectangle([x(q.urgency_start), top + ROW - 12, right - 1, top + ROW], fill=URGENCY)
             if right - left > 90:
-                draw.text((left + 8, top + 8), q.label.split()[0], fill=strong, font=_font(20, bold=True))
+                short = pgettext("a quarter in the year chart", "Q%(quarter)s") % {"quarter": q.number}
+                draw.text((left + 8, top + 8), short, fill=strong, font=_font(20, bold=True, text=short))
 
     label(0, facts.vendor.name, ACCENT)
     quarters(0, facts.vendor, ACCENT, ACCENT_SOFT)
@@ -116,7 +131,7 @@ def year_chart_png(plan: Plan) -> bytes:
     quarters(1, facts.partner, PARTNER, PARTNER_SOFT)
 
     top = row_top(2)
-    label(2, "Proposed MOP" if plan.memo.status == "proposed" else "Agreed MOP", INK)
+    label(2, _("Proposed MOP") if plan.memo.status == "proposed" else _("Agreed MOP"), INK)
     for index, period in enumerate(plan.memo.periods):
         left, right = x(period.start), x(period.end + timedelta(days=1))
         if right <= left:
@@ -127,7 +142,7 @@ def year_chart_png(plan: Plan) -> bytes:
 
     if collisions:
         top = row_top(3)
-        label(3, "In closing weeks", INK)
+        label(3, _("In closing weeks"), INK)
         for event in collisions:
             left, right = x(event.start), max(x(event.start) + 6, x(event.end + timedelta(days=1)))
             draw.rectangle([left, top + 6, right, top + ROW - 6], fill=EVENT_COLOURS[event.kind])
@@ -135,12 +150,13 @@ def year_chart_png(plan: Plan) -> bytes:
     # Legend.
     legend_y = height - 38
     cursor = LABEL_WIDTH
-    items = [(URGENCY, "urgency window (last weeks of a quarter)")]
-    items += [(EVENT_COLOURS[k], k) for k in ("blackout", "holiday", "season", "absence") if any(c.kind == k for c in collisions)]
+    kinds = {"blackout": _("blackout"), "holiday": _("holiday"), "season": _("season"), "absence": _("absence")}
+    items = [(URGENCY, _("urgency window (last weeks of a quarter)"))]
+    items += [(EVENT_COLOURS[k], kinds[k]) for k in kinds if any(c.kind == k for c in collisions)]
     for colour, text in items:
         draw.rectangle([cursor, legend_y + 4, cursor + 26, legend_y + 22], fill=colour)
-        draw.text((cursor + 34, legend_y), text, fill=MUTED, font=_font(20))
-        cursor += 34 + int(draw.textlength(text, font=_font(20))) + 40
+        draw.text((cursor + 34, legend_y), text, fill=MUTED, font=_font(20, text=text))
+        cursor += 34 + int(draw.textlength(text, font=_font(20, text=text))) + 40
 
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)

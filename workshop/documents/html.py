@@ -7,6 +7,7 @@ from jinja2.exceptions import SecurityError
 
 from .. import sandbox
 from ..errors import RenderError
+from ..i18n import _, speaking
 from ..plan import Plan
 from ..sandbox import STOPPED, describe_stop, limits, render
 from . import document
@@ -14,29 +15,33 @@ from .chart import year_chart_data_uri
 from .theme import Theme
 
 
-def render_html(plan: Plan, name: str, theme: Theme) -> str:
-    """Render one registered document of a Plan to HTML with its template."""
+def render_html(plan: Plan, name: str, theme: Theme, *, counterpart: Plan | None = None) -> str:
+    """Render one registered document of a Plan to HTML with its template, in the plan's language.
+
+    `counterpart` is the same plan in a second language (the vendor's), for a bilingual memo: the
+    template prints both side by side."""
     doc = document(name)
     template_name = doc.template
     extra = {}
-    if doc.chart:
-        extra["chart"] = year_chart_data_uri(plan)
-    context = dict(plan=plan, document_title=doc.title, lang=plan.locale.replace("_", "-"), locale=plan.locale,
-                   logo=theme.logo_data_uri, **extra)
-    try:
-        with limits(sandbox.TEMPLATE_SECONDS):
-            return render(theme.environment.get_template(template_name), context)
-    except STOPPED as exc:  # a template that would hang or exhaust the run, e.g. one that includes itself
-        raise RenderError(f"{_template_frame(exc, template_name)}: stopped: {describe_stop(exc)}") from None
-    except jinja2.TemplateSyntaxError as exc:
-        raise RenderError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}") from None
-    except SecurityError as exc:
-        # A user template reached for Python internals (__class__, __globals__, ...): say which
-        # file did it, so the operator knows whose template to distrust.
-        where = _template_frame(exc, template_name)
-        raise RenderError(f"{where}: blocked by the template sandbox: {exc}") from None
-    except jinja2.TemplateError as exc:
-        raise RenderError(f"{_template_frame(exc, template_name)}: {exc}") from None
+    with speaking(plan.speaks) as language:
+        if doc.chart:
+            extra["chart"] = year_chart_data_uri(plan)
+        context = dict(plan=plan, document_title=_(doc.title), lang=language.html_lang, locale=plan.locale,
+                       logo=theme.logo_data_uri, counterpart=counterpart, **extra)
+        try:
+            with limits(sandbox.TEMPLATE_SECONDS):
+                return render(theme.environment.get_template(template_name), context)
+        except STOPPED as exc:  # a template that would hang or exhaust the run, e.g. one that includes itself
+            raise RenderError(f"{_template_frame(exc, template_name)}: stopped: {describe_stop(exc)}") from None
+        except jinja2.TemplateSyntaxError as exc:
+            raise RenderError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}") from None
+        except SecurityError as exc:
+            # A user template reached for Python internals (__class__, __globals__, ...): say which
+            # file did it, so the operator knows whose template to distrust.
+            where = _template_frame(exc, template_name)
+            raise RenderError(f"{where}: blocked by the template sandbox: {exc}") from None
+        except jinja2.TemplateError as exc:
+            raise RenderError(f"{_template_frame(exc, template_name)}: {exc}") from None
 
 
 def _template_frame(exc: BaseException, fallback: str) -> str:

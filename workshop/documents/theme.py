@@ -12,7 +12,7 @@ from pathlib import Path
 import jinja2
 
 from ..errors import RenderError
-from ..formatting import jinja_filters
+from ..i18n import install_gettext, jinja_filters
 from ..readers.images import pixel_problem, read_image_file
 from ..sandbox import LimitedSandbox
 from ..settings import Settings
@@ -133,8 +133,10 @@ class Theme:
             undefined=jinja2.StrictUndefined,
             trim_blocks=False,
             lstrip_blocks=False,
+            extensions=["jinja2.ext.i18n", "workshop.i18n.LanguageExtension"],
         )
-        env.filters.update(jinja_filters())  # dates, months and money in the plan's locale
+        install_gettext(env)  # {% trans %} and _() in the language of the plan being rendered
+        env.filters.update(jinja_filters())  # dates, months, numbers and money in that language
         env.filters["add_minutes"] = add_minutes
         env.filters["shortlist"] = shortlist
         return env

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import urllib.parse
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Literal
 
 from ..documents import document
 from ..documents.html import render_html
@@ -53,6 +53,8 @@ class PlanWriter:
     name: str
     filename: str
     render: Callable[[Plan, Settings], bytes]
+    audience: Literal["partner", "vendor"] = "vendor"
+    """Whose language the file is written in: the partner's (mop.ics) or the vendor's (plan.json)."""
 
 
 _DOCUMENT_WRITERS: dict[str, DocumentWriter] = {}
@@ -91,14 +93,15 @@ def plan_writers() -> list[PlanWriter]:
 
 
 def render_outputs(plan: Plan, name: str, settings: Settings, formats: Iterable[str] | None = None,
-                   theme: Theme | None = None) -> dict[str, Output]:
-    """Render one document of a Plan in each of `formats` (default: the settings'); {format: Output}."""
+                   theme: Theme | None = None, *, counterpart: Plan | None = None) -> dict[str, Output]:
+    """Render one document of a Plan in each of `formats` (default: the settings'); {format: Output}.
+    With `counterpart` (the plan in the vendor's language), a bilingual memo."""
     theme = theme or theme_for(settings)
     formats = tuple(formats if formats is not None else settings.formats)
     unknown = [f for f in formats if f not in _DOCUMENT_WRITERS]
     if unknown:
         raise RenderError(f"unknown format {unknown[0]!r}; expected one of: {', '.join(document_formats())}")
-    html = render_html(plan, document(name).name, theme)
+    html = render_html(plan, document(name).name, theme, counterpart=counterpart)
     job = RenderJob(plan, settings, theme)
     rendered = {fmt: _DOCUMENT_WRITERS[fmt].render(html, job) for fmt in formats}
     # The standard library memoizes the last 128 URLs it splits, and WeasyPrint splits every image
@@ -109,16 +112,18 @@ def render_outputs(plan: Plan, name: str, settings: Settings, formats: Iterable[
 
 
 def render_document(plan: Plan, name: str, settings: Settings, formats: Iterable[str] | None = None, *,
-                    theme: Theme | None = None) -> dict[str, bytes]:
-    """One document of a Plan as {format: bytes}, in the settings' formats unless `formats` are given,
-    with the settings' theme unless another is given."""
-    return {fmt: output.data for fmt, output in render_outputs(plan, name, settings, formats, theme).items()}
+                    theme: Theme | None = None, counterpart: Plan | None = None) -> dict[str, bytes]:
+    """One document of a Plan as {format: bytes}, in the plan's language, in the settings' formats unless
+    `formats` are given, with the settings' theme unless another is given."""
+    outputs = render_outputs(plan, name, settings, formats, theme, counterpart=counterpart)
+    return {fmt: output.data for fmt, output in outputs.items()}
 
 
 def render_memo(plan: Plan, settings: Settings, formats: Iterable[str] | None = None, *,
-                theme: Theme | None = None) -> dict[str, bytes]:
-    """The agreement memo of a Plan as {format: bytes}."""
-    return render_document(plan, "memo", settings, formats, theme=theme)
+                theme: Theme | None = None, counterpart: Plan | None = None) -> dict[str, bytes]:
+    """The agreement memo of a Plan as {format: bytes}; with `counterpart` (the same plan in the vendor's
+    language), bilingual."""
+    return render_document(plan, "memo", settings, formats, theme=theme, counterpart=counterpart)
 
 
 from . import docx, ics, json, pdf  # noqa: E402  (each module registers its writer)

@@ -65,6 +65,9 @@ def _add_inline(paragraph, element, *, bold=False, italic=False) -> None:
             paragraph.add_run().add_break()
         elif child.tag == "img":
             _add_image(paragraph, child)
+        elif child.tag == "span" and _classes(child) & {"page", "pages"}:
+            # The page counters of a running footer: Word's PAGE and NUMPAGES fields.
+            _add_field(paragraph, "PAGE" if "page" in _classes(child) else "NUMPAGES")
         elif child.tag in INLINE_TAGS:
             _add_inline(paragraph, child, bold=bold or child.tag in ("strong", "b"),
                         italic=italic or child.tag in ("em", "i"))
@@ -108,6 +111,9 @@ def _add_field(paragraph, instruction: str) -> None:
             node = OxmlElement("w:fldChar")
             node.set(qn("w:fldCharType"), kind)
         run._r.append(node)
+
+
+BLOCK_TAGS = set(HEADING_STYLES) | {"p", "ul", "ol", "table"} | BLOCK_CONTAINERS
 
 
 class _Writer:
@@ -221,13 +227,17 @@ class _Writer:
             return
         columns = max(len(cells) for _, cells in rows)
         table = container.add_table(rows=0, cols=columns)
-        table.style = self.document.styles["Workshop Table"]
-        # The style tints the first row; only a real header row (<thead>) should look like one.
-        look = OxmlElement("w:tblLook")
-        look.set(qn("w:firstRow"), "1" if rows[0][0] else "0")
-        for flag in ("lastRow", "firstColumn", "lastColumn", "noHBand", "noVBand"):
-            look.set(qn(f"w:{flag}"), "0")
-        table._tbl.tblPr.append(look)
+        # The columns of a bilingual memo are a layout grid, not a table of data: no borders, no tint, and
+        # their text a size smaller, as theme.css sets it.
+        layout = "bilingual" in _classes(element)
+        if not layout:
+            table.style = self.document.styles["Workshop Table"]
+            # The style tints the first row; only a real header row (<thead>) should look like one.
+            look = OxmlElement("w:tblLook")
+            look.set(qn("w:firstRow"), "1" if rows[0][0] else "0")
+            for flag in ("lastRow", "firstColumn", "lastColumn", "noHBand", "noVBand"):
+                look.set(qn(f"w:{flag}"), "0")
+            table._tbl.tblPr.append(look)
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         width = OxmlElement("w:tblW")
         width.set(qn("w:w"), "5000")
@@ -237,7 +247,8 @@ class _Writer:
         for is_header, cells in rows:
             row = table.add_row()
             tr_pr = row._tr.get_or_add_trPr()
-            tr_pr.append(OxmlElement("w:cantSplit"))  # a row never breaks across pages
+            if not layout:
+                tr_pr.append(OxmlElement("w:cantSplit"))  # a row never breaks across pages (a column of text may)
             if is_header:
                 tr_pr.append(OxmlElement("w:tblHeader"))  # header rows repeat on every page
             # row.cells lays out the whole table's grid on every call, and setting a style by object
@@ -246,6 +257,11 @@ class _Writer:
             for index, (cell, source) in enumerate(zip((_Cell(tc, table) for tc in row._tr.tc_lst), cells)):
                 if column_widths:
                     cell.width = column_widths[index]
+                if any(isinstance(child.tag, str) and child.tag in BLOCK_TAGS for child in source):
+                    self._block_cell(cell, source, column_widths[index] if column_widths else self.text_width)
+                    if layout:
+                        _compact(cell)
+                    continue
                 paragraph = cell.paragraphs[0]
                 paragraph._p.style = self._style_id("Table Heading" if is_header or source.tag == "th" else "Table Text")
                 if "num" in _classes(source):
@@ -253,6 +269,19 @@ class _Writer:
                 _add_inline(paragraph, source)
         # Keeps the next table or heading apart, as theme.css's margin below a table does.
         container.add_paragraph(style=self._spacer_style)
+
+    def _block_cell(self, cell, source, width: int) -> None:
+        """A cell holding headings, paragraphs, lists and tables (a bilingual memo's columns): its
+        blocks in order, tables inside it as wide as the cell."""
+        first = cell.paragraphs[0]
+        first._element.getparent().remove(first._element)
+        outer, self.text_width = self.text_width, width
+        try:
+            self.blocks(source, cell)
+        finally:
+            self.text_width = outer
+        if not cell.paragraphs or cell._tc[-1].tag != qn("w:p"):
+            cell.add_paragraph(style=self._spacer_style)  # Word ends every cell with a paragraph
 
     def _column_widths(self, table, widths: list[float], columns: int) -> list[int]:
         """Fix the table's column widths to `widths` (shares of the text width), as the PDF lays them out."""
@@ -305,11 +334,36 @@ class _Writer:
     def footer(self, element) -> None:
         paragraph = self._running_paragraph(self.section.footer)
         paragraph.style = self.document.styles["Footer"]
-        _add_inline(paragraph, element)
+        spans = [s for s in element if isinstance(s.tag, str) and _classes(s) & {"left", "right"}]
+        if spans:  # the template's words, left and right, with the page counters among them
+            for index, span in enumerate(spans):
+                if index:
+                    paragraph.add_run("\t")
+                _add_inline(paragraph, span)
+            return
+        _add_inline(paragraph, element)  # an older template: its text, and the page number in English
         paragraph.add_run("\tPage ")
         _add_field(paragraph, "PAGE")
         paragraph.add_run(" of ")
         _add_field(paragraph, "NUMPAGES")
+
+
+COMPACT_PT = {"Heading 1": 8.5, "Heading 2": 8, "Table Heading": 7, "Table Text": 7}
+"""Font sizes in a bilingual memo's columns (others: 7.5 pt), like theme.css's `body.memo.bilingual`."""
+
+
+def _compact(cell) -> None:
+    """Every paragraph in `cell` (nested tables too) a size smaller, with little space after it."""
+    from docx.shared import Pt
+    from docx.text.paragraph import Paragraph
+
+    for element in cell._tc.iter(qn("w:p")):
+        paragraph = Paragraph(element, cell)
+        size = Pt(COMPACT_PT.get(paragraph.style.name if paragraph.style is not None else "", 7.5))
+        paragraph.paragraph_format.space_after = Pt(1.5)
+        paragraph.paragraph_format.space_before = Pt(0)
+        for run in paragraph.runs:
+            run.font.size = size
 
 
 def _percent(col) -> float:
@@ -341,15 +395,85 @@ WATERMARK = (
 )
 
 
-def _add_watermark(section) -> None:
-    """The word DRAFT across every page, behind the text, as Word draws its own watermarks (a shape in
-    the header), so the Word file is marked as the PDF is."""
+def _add_watermark(section, word: str = "DRAFT") -> None:
+    """The word DRAFT (in the document's language) across every page, behind the text, as Word draws its
+    own watermarks (a shape in the header), so the Word file is marked as the PDF is."""
+    from xml.sax.saxutils import quoteattr
+
     from docx.oxml import parse_xml
 
     namespaces = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
                   'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"')
     paragraph = section.header.paragraphs[0]
-    paragraph._p.append(parse_xml(WATERMARK.format(ns=namespaces)))
+    shape = WATERMARK.format(ns=namespaces).replace('string="DRAFT"', f"string={quoteattr(word)}")
+    paragraph._p.append(parse_xml(shape))
+
+
+# Word picks the font of Chinese and Japanese characters from the East Asian slot of a run's fonts and
+# lays them out by the East Asian language; Han characters then take the Japanese or the Chinese forms.
+EAST_ASIAN_FONTS = {"ja": "Noto Sans CJK JP", "zh": "Noto Sans CJK SC", "ko": "Noto Sans CJK KR"}
+EAST_ASIAN_CHARSETS = {"ja": "80", "zh": "86", "ko": "81"}  # SHIFTJIS, GB2312, HANGUL: what Word substitutes by
+
+
+def _set_language(document, lang: str) -> None:
+    """The document's language (spelling, hyphenation, East Asian layout) and, for Chinese, Japanese and
+    Korean, the East Asian font of every style, as the PDF takes it for `lang`."""
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    run_defaults = defaults.find(qn("w:rPrDefault"))
+    if run_defaults is None:
+        run_defaults = OxmlElement("w:rPrDefault")
+        defaults.insert(0, run_defaults)
+    properties = run_defaults.find(qn("w:rPr"))
+    if properties is None:
+        properties = OxmlElement("w:rPr")
+        run_defaults.append(properties)
+    language = lang.split("-")[0]
+    east_asian = EAST_ASIAN_FONTS.get(language)
+    element = properties.find(qn("w:lang"))
+    if element is None:
+        element = OxmlElement("w:lang")
+        properties.append(element)
+    if not east_asian:
+        element.set(qn("w:val"), lang)
+        return
+    # w:val is the language of Latin-script runs (names, dates in digits): left as it is, so Word and
+    # LibreOffice break them at spaces; w:eastAsia is the language of the Chinese or Japanese text.
+    element.set(qn("w:eastAsia"), lang)
+    fonts = [properties.find(qn("w:rFonts"))] + list(styles.iter(qn("w:rFonts")))
+    if fonts[0] is None:
+        fonts[0] = OxmlElement("w:rFonts")
+        properties.insert(0, fonts[0])
+    for rfonts in fonts:
+        rfonts.set(qn("w:eastAsia"), east_asian)
+        rfonts.attrib.pop(qn("w:eastAsiaTheme"), None)
+    _declare_font(document, east_asian, EAST_ASIAN_CHARSETS[language])
+
+
+def _declare_font(document, name: str, charset: str) -> None:
+    """List `name` in the font table with its character set, so Word substitutes a font of the same
+    script where it is not installed (python-docx has no API for the font table: its XML is edited)."""
+    from docx.oxml import parse_xml
+    from lxml import etree
+
+    for rel in document.part.rels.values():
+        if rel.reltype.endswith("/fontTable"):
+            part = rel.target_part
+            root = parse_xml(part.blob)
+            if any(font.get(qn("w:name")) == name for font in root.iter(qn("w:font"))):
+                return
+            font = OxmlElement("w:font")
+            font.set(qn("w:name"), name)
+            for tag, value in (("w:charset", charset), ("w:family", "swiss"), ("w:pitch", "variable")):
+                child = OxmlElement(tag)
+                child.set(qn("w:val"), value)
+                font.append(child)
+            root.append(font)
+            part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            return
 
 
 def _meta(root, name: str) -> str:
@@ -406,7 +530,8 @@ def html_to_docx(html: str, reference: Path, *, paper: str = "a4", created: date
         raise RenderError("the rendered document has no <body>")
     writer.blocks(body_element, document)
     if "draft" in _classes(body_element):
-        _add_watermark(writer.section)
+        _add_watermark(writer.section, body_element.get("data-draft") or "DRAFT")
+    _set_language(document, root.get("lang") or "en")
 
     props = document.core_properties
     props.title = _core_text((root.findtext(".//title") or "").strip())
