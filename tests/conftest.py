@@ -124,7 +124,13 @@ def docx_part(data: bytes, name: str = "word/document.xml") -> str:
 
 
 def normalise(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    """Whitespace folded to single spaces, and none left between two Chinese or Japanese characters (a
+    line broken inside a sentence, which those scripts write without spaces)."""
+    text = re.sub(r"\s+", " ", text).strip()
+    return re.sub(f"(?<=[{CJK}]) | (?=[{CJK}])", "", text)
+
+
+CJK = "\u3000-\u30ff\u3400-\u9fff\uff00-\uffef"
 
 
 KIT_PARTNERS = ("bluewater", "rheinwerk", "sakura")

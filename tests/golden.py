@@ -39,8 +39,10 @@ def golden_outputs() -> dict[str, str]:
     theme = workshop.theme_for(settings)
     outputs = {}
     for partner_id in GOLDEN_PARTNERS:
-        plan = workshop.plan_partnership(vendor, workshop.load_profile(examples / f"{partner_id}.yaml"), settings)
+        # As a kit writes them: the briefing in our language, the agenda and memo in the partner's.
+        plans = workshop.plan_languages(vendor, workshop.load_profile(examples / f"{partner_id}.yaml"), settings)
         for document in (doc.name for doc in workshop.documents()):
+            plan = plans.for_audience(workshop.document(document).audience)
             outputs[f"{partner_id}/{document}.html"] = _short_images(workshop.render_html(plan, document, theme))
             docx = workshop.render_document(plan, document, settings, formats=["docx"])["docx"]
             with zipfile.ZipFile(io.BytesIO(docx)) as archive:

@@ -58,8 +58,13 @@ def test_agree_writes_a_draft_that_validates(invoke, profiles):
     assert [s.name for s in agreement.signatories.vendor] == [s.name for s in plan.vendor.signatories]
     assert [s.name for s in agreement.signatories.partner] == [s.name for s in plan.partner.signatories]
     assert all(s.signed is None for s in agreement.signatories.vendor + agreement.signatories.partner)
-    assert agreement.review_cadence == plan.review_cadence
-    assert "26 Jul" in agreement.commitments[0].text  # dated from the chosen option, not the recommendation
+    # Written in the partner's language (the memo's) and the vendor's, each as the plan in it words it.
+    english = workshop.plan_partnership(workshop.load_vendor(profiles / "vendor.yaml"),
+                                        workshop.load_profile(profiles / "sakura.yaml"), as_of=AS_OF, audience="vendor")
+    assert agreement.review_cadence == {"ja": plan.review_cadence, "en": english.review_cadence}
+    assert set(agreement.commitments[0].text) == {"ja", "en"}
+    assert "26 Jul" in agreement.commitments[0].text["en"]  # dated from the chosen option, not the recommendation
+    assert "7月26日" in agreement.commitments[0].text["ja"]
     result = invoke("validate", profiles)
     assert result.exit_code == 0, result.output
     assert "4 profiles and 1 agreement valid" in result.output
@@ -239,7 +244,8 @@ def test_memo_renders_from_a_draft_agreement(profiles, invoke, tmp_path):
     _edit(path, lambda d: (d["periods"][0].update(name="Spring MOP"), d["commitments"].append(
         {"party": "both", "text": "Meet in Osaka every March."})))
     out = tmp_path / "out"
-    result = invoke("memo", "sakura", "--profiles", profiles, "--date", AS_OF.isoformat(), "--out", out)
+    result = invoke("memo", "sakura", "--profiles", profiles, "--date", AS_OF.isoformat(), "--out", out,
+                    "--language", "en-GB")  # the agreement holds its texts in Japanese and English
     assert result.exit_code == 0, result.output
     pdf = (out / "FY2028" / "sakura" / "sakura-FY2028-memo.pdf").read_bytes()
     docx = (out / "FY2028" / "sakura" / "sakura-FY2028-memo.docx").read_bytes()
@@ -277,7 +283,7 @@ def test_memo_with_an_invalid_agreement_fails_that_partner(profiles, invoke, tmp
 def _signed_plan(vendor, partner_file, tmp_path, *, image: bool):
     """(the plan with a signed agreement, that agreement)."""
     partner = workshop.load_profile(partner_file)
-    plan = workshop.plan_partnership(vendor, partner, as_of=AS_OF)
+    plan = workshop.plan_partnership(vendor, partner, as_of=AS_OF, language="en-GB")
     agreement = draft_agreement(plan, "shared-quarter-end")
     folder = tmp_path / "agreement"
     folder.mkdir(exist_ok=True)

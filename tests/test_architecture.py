@@ -10,7 +10,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "workshop"
 
 # ../shared/DESIGN.md, "Target layout": each layer imports only from the layers above it (a lower rank).
 LAYERS = {
-    "errors": 0, "formatting": 0, "sandbox": 0, "storage": 0, "version": 0,
+    "errors": 0, "formatting": 0, "i18n": 0, "sandbox": 0, "storage": 0, "version": 0,
     "readers": 1, "profiles": 1, "workspace": 1, "crm": 1,
     "settings": 2,
     "fiscal": 3,

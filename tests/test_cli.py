@@ -42,10 +42,12 @@ def test_cli_memo_all_writes_pdf_and_docx(invoke, profiles, tmp_path):
     out = tmp_path / "out"
     result = invoke("memo", "--all", "--profiles", profiles, "--date", "2026-11-26", "--out", out)
     assert result.exit_code == 0, result.output
-    for partner in ("rheinwerk", "sakura", "bluewater"):
+    titles = {"rheinwerk": "Vereinbarung über die gemeinsame Geschäftsperiode (MOP)",  # each in its partner's language
+              "sakura": "共同運営期間（MOP）合意書", "bluewater": "Mutual Operating Period Agreement"}
+    for partner, title in titles.items():
         pdf = (out / "FY2028" / partner / f"{partner}-FY2028-memo.pdf").read_bytes()
         assert pdf_pages(pdf) == 1
-        assert "Mutual Operating Period Agreement" in docx_text((out / "FY2028" / partner / f"{partner}-FY2028-memo.docx").read_bytes())
+        assert title in docx_text((out / "FY2028" / partner / f"{partner}-FY2028-memo.docx").read_bytes())
     assert "3 built, 0 failed" in result.output
     assert not list(out.rglob("*.part"))
 
@@ -65,7 +67,7 @@ def test_cli_memo_one_bad_partner_does_not_stop_the_others(invoke, profiles, tmp
 def test_cli_memo_by_path_with_year_and_letter(invoke, profiles, tmp_path):
     out = tmp_path / "out"
     result = invoke("memo", profiles / "rheinwerk.yaml", "--year", "2029", "--paper", "letter",
-                    "--out", out, "--format", "pdf", "--date", "2026-11-26")
+                    "--out", out, "--format", "pdf", "--date", "2026-11-26", "--language", "en-GB")
     assert result.exit_code == 0, result.output
     text = pdf_text((out / "FY2029" / "rheinwerk" / "rheinwerk-FY2029-memo.pdf").read_bytes())
     # Vendor FY2029 runs 1 February 2028 to 31 January 2029; Rheinwerk's calendar year 2028 overlaps it most,

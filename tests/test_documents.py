@@ -8,7 +8,7 @@ import pytest
 
 import workshop
 from workshop.formatting import long_date as longdate
-from workshop.formatting import your
+from workshop.i18n import _, speaking, your
 
 from .conftest import AS_OF, EXAMPLES, docx_part, docx_text, normalise, pdf_pages, pdf_text
 
@@ -17,11 +17,13 @@ PARTNERS = [p.stem for p in workshop.profile_files(EXAMPLES)]
 
 @pytest.fixture(scope="module")
 def rendered(vendor, settings, theme):
-    """{(partner, document): (plan, html, {format: bytes})} for every example, rendered once."""
+    """{(partner, document): (plan, html, {format: bytes})} for every example, rendered once, each
+    document in its reader's language (the briefing in ours, the agenda in the partner's)."""
     out = {}
     for path in workshop.profile_files(EXAMPLES):
-        plan = workshop.plan_partnership(vendor, workshop.load_profile(path), as_of=AS_OF)
         for document in ("briefing", "agenda"):
+            plan = workshop.plan_partnership(vendor, workshop.load_profile(path), as_of=AS_OF,
+                                             audience=workshop.document(document).audience)
             out[plan.partner.id, document] = (plan, workshop.render_html(plan, document, theme),
                                               workshop.render_document(plan, document, settings))
     return out
@@ -32,17 +34,20 @@ def headings(html: str) -> list[str]:
             for h in re.findall(r"<h[123][^>]*>(.*?)</h[123]>", html, re.S)]
 
 
-def pdf_body_text(data: bytes) -> str:
+def pdf_body_text(data: bytes, plan=None) -> str:
     """The text of a PDF's pages without their running header and footer and list markers, so a
     paragraph that breaks across a page reads as one."""
     from io import BytesIO
 
     from pypdf import PdfReader
 
+    with speaking(plan.speaks if plan else "en"):
+        page_of = re.escape(_("Page %(page)s of %(pages)s")).replace(re.escape("%(page)s"), r"\d+").replace(
+            re.escape("%(pages)s"), r"\d+")
     pages = []
     for page in PdfReader(BytesIO(data)).pages:
         lines = page.extract_text().splitlines()
-        footer = next(i for i, line in enumerate(lines) if re.search(r"Page \d+ of \d+$", line))
+        footer = next(i for i, line in enumerate(lines) if re.search(page_of + "$", line))
         del lines[footer - 1:footer + 1]  # the running header is extracted just before the footer
         pages.append(" ".join(line for line in lines if not re.fullmatch(r"\s*(\d+\.|•)?\s*", line)))
     return re.sub(r"(?<=\w)- (?=\w)", "-", normalise(" ".join(pages)))
@@ -52,13 +57,14 @@ def pdf_body_text(data: bytes) -> str:
 @pytest.mark.parametrize("document", ["briefing", "agenda"])
 def test_documents_pdf_and_docx_say_the_same(rendered, partner, document):
     plan, html, files = rendered[partner, document]
-    pdf, docx = pdf_body_text(files["pdf"]), docx_text(files["docx"])
+    pdf, docx = pdf_body_text(files["pdf"], plan), docx_text(files["docx"])
     expected = headings(html)
     for item in plan.agenda:
         if document == "briefing":
             expected += [normalise(q) for q in item.questions]
         else:  # written to the partner: "your" for their name, "our" for ours; the weightiest two per section
-            expected += [normalise(your(q, plan.partner.name, plan.vendor.name)) for q in item.questions[:2]]
+            with speaking(plan.speaks):  # in English only: other languages name both companies
+                expected += [normalise(your(q, plan.partner.name, plan.vendor.name)) for q in item.questions[:2]]
     if document == "briefing":
         expected += [normalise(f.text) for f in plan.findings]
         expected += [f"{p.name} {longdate(p.start)} {longdate(p.end)}" for p in plan.recommended_option.periods]
@@ -69,13 +75,14 @@ def test_documents_pdf_and_docx_say_the_same(rendered, partner, document):
 
 @pytest.mark.parametrize("partner", PARTNERS)
 def test_documents_agenda_is_neutral_and_short(rendered, partner):
-    plan, _, files = rendered[partner, "agenda"]
+    plan, _html, files = rendered[partner, "agenda"]
     assert 1 <= pdf_pages(files["pdf"]) <= 2
     text = pdf_text(files["pdf"])
     for internal in ("score", "Score", "High", "Medium", "risk", "Internal"):
         assert internal not in text
     for item in plan.agenda:
-        assert f"{item.title} ({item.minutes} min)" in text
+        with speaking(plan.speaks):
+            assert _("%(title)s (%(minutes)s min)") % {"title": item.title, "minutes": item.minutes} in text
     for contact in plan.partner.contacts + plan.vendor.contacts:
         assert contact.name in text
 

@@ -59,7 +59,7 @@ def test_extension_strategy_unregistered_is_gone(invoke, profiles):
 def test_extension_format_in_format_option_kit_and_index(toy_format_registered, invoke, profiles, tmp_path):
     out = tmp_path / "out"
     result = invoke("kit", "sakura", "--profiles", profiles, "--date", DATE, "--out", out, "--jobs", "1",
-                    "--format", "pdf,txt")
+                    "--format", "pdf,txt", "--language", "en")
     assert result.exit_code == 0, result.output
     folder = out / "FY2028" / "sakura"
     for doc in workshop.documents():

@@ -18,7 +18,7 @@ from workshop.writers.ics import mop_calendar
 
 STEMS = [doc.stem for doc in workshop.documents()]
 
-from .conftest import EXAMPLES, pdf_pages, pdf_text
+from .conftest import EXAMPLES, normalise, pdf_pages, pdf_text
 
 DATE = "2026-11-26"
 ALL_EXAMPLES = tuple(p.stem for p in workshop.profile_files(EXAMPLES))
@@ -297,7 +297,7 @@ def test_kit_carries_the_memo_in_its_agreed_state_and_the_index_says_which(invok
     assert kit().exit_code == 0
     assert {row["id"]: row["agreement"] for row in index_csv(kit.year)} == {
         "bluewater": "none", "rheinwerk": "none", "sakura": "none"}
-    assert "DRAFT" in pdf_text((kit.year / "sakura/sakura-FY2028-memo.pdf").read_bytes())
+    assert "草案" in pdf_text((kit.year / "sakura/sakura-FY2028-memo.pdf").read_bytes())  # DRAFT, in Japanese
 
     assert invoke("agree", "sakura", "--profiles", profiles, "--date", DATE, "--strategy", "align-partner").exit_code == 0
     result = kit()
@@ -318,14 +318,14 @@ def test_kit_carries_the_memo_in_its_agreed_state_and_the_index_says_which(invok
     rows = {row["id"]: row for row in index_csv(kit.year)}
     assert rows["sakura"]["agreement"] == "signed"
     memo = pdf_text((kit.year / "sakura/sakura-FY2028-memo.pdf").read_bytes())
-    assert "DRAFT" not in memo and "Signed · Dana Whitfield, VP, Global Channel Sales · 3 December 2026" in memo
+    assert "草案" not in memo and normalise("署名済み · Dana Whitfield, VP, Global Channel Sales · 2026年12月3日") in memo
     assert pdf_pages((kit.year / "sakura/sakura-FY2028-memo.pdf").read_bytes()) == 1
     html = (kit.year / "index.html").read_text(encoding="utf-8")
     assert "memos: 1 signed, 0 agreed in draft, 2 not yet agreed" in html
 
     path.unlink()  # an agreement withdrawn: the kit goes back to the draft memo
     assert "1 built, 2 unchanged" in kit().output
-    assert "DRAFT" in pdf_text((kit.year / "sakura/sakura-FY2028-memo.pdf").read_bytes())
+    assert "草案" in pdf_text((kit.year / "sakura/sakura-FY2028-memo.pdf").read_bytes())  # DRAFT, in Japanese
 
 
 def test_kit_a_broken_agreement_fails_its_partner_only(invoke, kit, profiles):
@@ -392,8 +392,8 @@ def test_kit_calendar_follows_the_agreed_periods(invoke, kit, profiles):
     agreed = json.loads((kit.year / "sakura/sakura-FY2028-plan.json").read_text())["memo"]["periods"]
     calendar = Calendar.from_ical((kit.year / "sakura/sakura-FY2028-mop.ics").read_bytes())
     ends = sorted(str(e.get("summary")) + " " + e.decoded("dtstart").isoformat()
-                  for e in calendar.walk("VEVENT") if str(e.get("summary")).endswith(" ends"))
-    assert ends == sorted(f"{p['name']} ends {p['end']}" for p in agreed)
+                  for e in calendar.walk("VEVENT") if str(e.get("summary")).endswith("終了"))  # in Japanese
+    assert ends == sorted(f"{p['name']}終了 {p['end']}" for p in agreed)
 
 
 def test_kit_notices_an_agreement_when_run_from_another_folder(invoke, kit, profiles, tmp_path, monkeypatch):

@@ -20,10 +20,11 @@ PARTNERS = [p.stem for p in workshop.profile_files(EXAMPLES)]
 
 @pytest.fixture(scope="module")
 def memos(vendor, settings):
-    """{partner id: (plan, {format: bytes})} for every example partner, rendered once."""
+    """{partner id: (plan, {format: bytes})} for every example partner, rendered once, in English (its
+    words are what these tests read; tests/test_languages.py has the others)."""
     rendered = {}
     for path in workshop.profile_files(EXAMPLES):
-        plan = workshop.plan_partnership(vendor, workshop.load_profile(path), as_of=AS_OF)
+        plan = workshop.plan_partnership(vendor, workshop.load_profile(path), as_of=AS_OF, language="en")
         rendered[plan.partner.id] = (plan, workshop.render_memo(plan, settings))
     return rendered
 
@@ -35,7 +36,7 @@ def test_memo_pdf_is_one_page_naming_partner_and_every_period(memos, partner):
     text = pdf_text(files["pdf"])
     assert plan.partner.name in text and plan.vendor.name in text
     for period in plan.recommended_option.periods:
-        assert f"{period.name} {longdate(period.start)} {longdate(period.end)}" in text
+        assert f"{period.name} {longdate(period.start, plan.locale)} {longdate(period.end, plan.locale)}" in text
     assert "Page 1 of 1" in text
 
 
@@ -45,7 +46,7 @@ def test_memo_docx_says_what_the_pdf_says(memos, partner):
     text = docx_text(files["docx"])
     assert plan.partner.name in text and plan.vendor.name in text
     for period in plan.recommended_option.periods:
-        assert f"{period.name} {longdate(period.start)} {longdate(period.end)}" in text
+        assert f"{period.name} {longdate(period.start, plan.locale)} {longdate(period.end, plan.locale)}" in text
     for phrase in ("Mutual Operating Period Agreement", "Commitments and review", "Signatures",
                    plan.recommended_option.title, *(c.text[1:] for c in plan.commitments)):
         assert phrase in text and phrase in pdf_text(files["pdf"])
@@ -83,7 +84,7 @@ def test_memo_metadata(memos):
     assert info.subject == f"Mutual Operating Period Agreement: {plan.vendor.name} and {plan.partner.name}, FY2028"
     assert "mutual operating period" in info["/Keywords"]
     assert info["/CreationDate"] == "D:20261126"
-    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+    assert reader.trailer["/Root"]["/Lang"] == plan.speaks.html_lang == "en-JP"  # English, dated as in Japan
     props = docx.Document(BytesIO(files["docx"])).core_properties
     assert props.author == plan.vendor.name
     assert props.created.date() == AS_OF
@@ -130,7 +131,7 @@ def test_memo_one_page_with_eight_periods_and_four_signatories(vendor, settings,
     assert pdf_pages(files["pdf"]) == 1
     text = pdf_text(files["pdf"])
     for period in plan.memo.periods:
-        assert f"{period.name} {longdate(period.start)} {longdate(period.end)}" in text
+        assert f"{period.name} {longdate(period.start, plan.locale)} {longdate(period.end, plan.locale)}" in text
 
 
 def test_memo_pdf_is_reproducible(memos, vendor, settings):

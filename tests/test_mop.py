@@ -52,7 +52,7 @@ def _table_rows(html: str) -> list[tuple[str, str, str]]:
 
 @pytest.mark.parametrize("path", workshop.profile_files(EXAMPLES), ids=lambda p: p.stem)
 def test_mop_memo_scope_sentence_is_the_span_of_its_table_for_every_option(vendor, settings, theme, path):
-    plan = workshop.plan_partnership(vendor, workshop.load_profile(path), settings)
+    plan = workshop.plan_partnership(vendor, workshop.load_profile(path), settings, language="en-GB")
     for option in plan.options:
         memo = plan.with_memo(proposed_memo(option, plan.vendor, plan.partner, plan.review_cadence))
         html = workshop.render_html(memo, "memo", theme)
@@ -77,7 +77,8 @@ def test_mop_no_period_starts_before_the_plan_date_unless_shown_as_under_way(ven
 def test_mop_align_partner_year_already_under_way_is_shown_as_such(vendor, settings, theme):
     # Ironbridge's years end on the Saturday nearest 30 September: FY2027 runs 4 October 2026 to
     # 2 October 2027 and overlaps the vendor's FY2028 most; its Q1 (13 weeks) ends Saturday 2 January 2027.
-    plan = workshop.plan_partnership(vendor, workshop.load_profile(EXAMPLES / "ironbridge.yaml"), settings)
+    plan = workshop.plan_partnership(vendor, workshop.load_profile(EXAMPLES / "ironbridge.yaml"), settings,
+                                     language="en-GB")
     option = plan.option("align-partner")
     first = option.periods[0]
     assert (first.start, first.end, first.status) == (date(2026, 10, 4), date(2027, 1, 2), "running")
@@ -233,7 +234,7 @@ def test_mop_two_agreements_for_two_fiscal_years_and_the_gap_between_them(invoke
     assert plan_2029.memo.strategy == "align-partner" and plan_2029.memo.start == date(2028, 4, 1)
     assert "leaves a gap of 60 days after last year's agreed MOP, which ends on 31 January 2028" in \
         plan_2029.option("align-partner").continuity
-    assert "FY2028" in pdf_text((out / "FY2028" / "sakura" / "sakura-FY2028-memo.pdf").read_bytes())
+    assert "2028年度" in pdf_text((out / "FY2028" / "sakura" / "sakura-FY2028-memo.pdf").read_bytes())  # in Japanese
 
 
 def test_mop_edited_agreement_periods_get_their_own_rationale(invoke, profiles, tmp_path):
@@ -248,7 +249,7 @@ def test_mop_edited_agreement_periods_get_their_own_rationale(invoke, profiles, 
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     out = tmp_path / "out"
     assert invoke("memo", "sakura", "--profiles", profiles, "--date", AS_OF.isoformat(), "--out", out,
-                  "--format", "pdf").exit_code == 0
+                  "--format", "pdf", "--language", "en").exit_code == 0
     text = pdf_text((out / "FY2028" / "sakura" / "sakura-FY2028-memo.pdf").read_bytes())
     assert "Both sides agreed the periods below in place of the drafted dates." in text
     assert "Both sides run the partnership on Halcyon Cloud Software's FY2028 quarters." not in text

@@ -71,7 +71,7 @@ def test_output_docx_carries_no_external_relationship_from_a_theme(vendor, setti
     with zipfile.ZipFile(brand / "reference.docx") as archive:  # the theme does link out
         assert any('TargetMode="External"' in archive.read(n).decode() for n in archive.namelist()
                    if n.endswith(".rels"))
-    plan = workshop.plan_partnership(vendor, workshop.load_profile(EXAMPLES / "sakura.yaml"), settings)
+    plan = workshop.plan_partnership(vendor, workshop.load_profile(EXAMPLES / "sakura.yaml"), settings, language="en")
     data = workshop.render_memo(plan, settings.replace(template_dirs=(brand,)), formats=["docx"])["docx"]
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         rels = {n: archive.read(n).decode() for n in archive.namelist() if n.endswith(".rels")}

@@ -22,7 +22,7 @@ DATE = AS_OF.isoformat()
 
 
 def test_partner_word_draft_memo_has_a_watermark_and_the_signed_one_none(vendor, settings):
-    plan = workshop.plan_partnership(vendor, workshop.load_profile(EXAMPLES / "sakura.yaml"), settings)
+    plan = workshop.plan_partnership(vendor, workshop.load_profile(EXAMPLES / "sakura.yaml"), settings, language="en")
     draft = workshop.render_memo(plan, settings, ["docx"])["docx"]
     header = docx_part(draft, "word/header1.xml")
     assert "<v:textpath" in header and 'string="DRAFT"' in header
@@ -52,7 +52,7 @@ def test_partner_word_uses_one_font_family(vendor, settings):
 def test_partner_every_example_document_has_the_same_pages_in_pdf_and_word(vendor, settings, tmp_path):
     expected, files = {}, []
     for path in workshop.profile_files(EXAMPLES):
-        plan = workshop.plan_partnership(vendor, workshop.load_profile(path), settings)
+        plan = workshop.plan_partnership(vendor, workshop.load_profile(path), settings, language="en")  # in English
         for document in (d.name for d in workshop.documents()):
             rendered = workshop.render_document(plan, document, settings)
             expected[f"{path.stem}-{document}"] = len(PdfReader(io.BytesIO(rendered["pdf"])).pages)
@@ -80,7 +80,7 @@ def test_partner_kit_agrees_with_itself_once_an_agreement_is_signed(invoke, prof
     assert invoke("agree", "sakura", *common, "--strategy", "align-vendor").exit_code == 0
     _sign(profiles / "sakura.FY2028.agreement.yaml")
     out = tmp_path / "out"
-    assert invoke("kit", "sakura", *common, "--out", out, "--jobs", "1").exit_code == 0
+    assert invoke("kit", "sakura", *common, "--out", out, "--jobs", "1", "--language", "en-GB").exit_code == 0
     folder = out / "FY2028" / "sakura"
     # The vendor's FY2028 quarters: 1 February 2027 to 31 January 2028, ending 30 April, 31 July, 31 October.
     briefing = pdf_text((folder / "sakura-FY2028-briefing.pdf").read_bytes())

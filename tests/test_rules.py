@@ -84,7 +84,8 @@ def test_rules_blackout_across_quarter_end_is_high_and_avoided():
 
 
 def test_rules_sales_lead_away_while_large_deal_closes(vendor):
-    result = workshop.plan_partnership(vendor, workshop.load_profile(EXAMPLES / "lumiere.yaml"), as_of=AS_OF)
+    result = workshop.plan_partnership(vendor, workshop.load_profile(EXAMPLES / "lumiere.yaml"), as_of=AS_OF,
+                                       language="en-GB")
     at_risk = [f for f in result.findings if f.rule == "deal-at-risk-contact-away"]
     assert len(at_risk) == 1 and at_risk[0].severity == "high"
     assert "Groupe Hospitalier de Lyon" in at_risk[0].text and "Théo Lefèvre" in at_risk[0].text

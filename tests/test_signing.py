@@ -70,7 +70,7 @@ def sign(invoke, profiles, tmp_path, keys, monkeypatch):
     def run(*extra, partner="sakura", key="dana", variable="MEMO_KEY_PASSPHRASE"):
         out = tmp_path / "out"
         result = invoke("memo", partner, "--profiles", profiles, "--date", AS_OF.isoformat(), "--out", out,
-                        "--sign", "--key", keys[key], "--passphrase-env", variable, *extra)
+                        "--sign", "--key", keys[key], "--passphrase-env", variable, "--language", "en", *extra)
         return result, out / "FY2028" / partner / f"{partner}-FY2028-memo.pdf"
 
     return run
@@ -81,7 +81,7 @@ def signed_pdf(tmp_path_factory, keys, vendor, settings):
     """One signed memo for the tests that only read it."""
     import workshop
 
-    plan = workshop.plan_partnership(vendor, workshop.load_profile(EXAMPLES / "rheinwerk.yaml"), settings)
+    plan = workshop.plan_partnership(vendor, workshop.load_profile(EXAMPLES / "rheinwerk.yaml"), settings, language="en")
     pdf = workshop.render_memo(plan, settings, formats=["pdf"])["pdf"]
     signed = signed_memo(plan, settings, MemoSigner.load(keys["dana"], PASSPHRASE))
     path = tmp_path_factory.mktemp("signed") / "memo.pdf"

@@ -30,7 +30,8 @@ VENDOR = company("Vendor Inc", VendorProfile, {"first_month": 2}, country="US")
 
 
 def plan_for(partner, vendor=VENDOR, settings=SETTINGS) -> workshop.Plan:
-    return workshop.plan_partnership(vendor, partner, settings)
+    """The plan in British English, whose dates (31 March 2027) the tests read back."""
+    return workshop.plan_partnership(vendor, partner, settings, language="en-GB")
 
 
 # --- weekends per country --------------------------------------------------------------------------------
