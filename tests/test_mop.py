@@ -212,6 +212,19 @@ def test_mop_forecast_moves_out_of_a_blackout_and_the_owners_absence():
     assert [d.day for d in forecast.dates[:3]] == [date(2027, 3, 24), date(2027, 6, 23), date(2027, 9, 23)]
 
 
+def test_mop_a_joint_review_moved_for_the_partners_owner_says_so():
+    partner = company("Partner Co", calendar={"first_month": 4},
+                      contacts=[{"name": "Anna Sales", "role": "sales lead",
+                                 "away": [{"start": "2027-06-21", "end": "2027-06-23"}]}])
+    review = next(c for c in plan_for(partner).option("align-partner").commitments if c.kind == "review")
+    # MOP Q1 ends Wednesday 30 June 2027; five working days of both sides before it: 29, 28, 25, 24, 23 June.
+    # Anna is away 21 to 23 June, and 19-20 June is a weekend: Friday 18 June, because she is away (both sides
+    # work on 23 June, so "not a working day" would be false).
+    first = review.dates[0]
+    assert first.day == date(2027, 6, 18)
+    assert first.note == "brought forward from 23 Jun 2027: Anna Sales is away 21 Jun 2027 to 23 Jun 2027"
+
+
 # --- one agreement per partner per fiscal year ---------------------------------------------------------------
 
 def test_mop_two_agreements_for_two_fiscal_years_and_the_gap_between_them(invoke, profiles, tmp_path):

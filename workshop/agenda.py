@@ -133,14 +133,17 @@ class Actor:
         return [a.span for a in self.side.away if a.person == self.owner]
 
 
-def _away_note(actor: Actor, day: date, wanted: date) -> str:
+def _moved_note(actors: list[Actor], day: date, wanted: date) -> str:
+    """Why a commitment falls on `day` and not on `wanted`: the absence of the first actor's owner away on
+    `wanted`, else that `wanted` is not a working day of a side that acts."""
     if day == wanted:
         return ""
-    span = next((s for s in actor.absences if wanted in s), None)
-    if span is not None:
-        return _("brought forward from %(day)s: %(person)s is away %(start)s to %(end)s") % {
-            "day": short_date(wanted), "person": actor.owner, "start": short_date(span.start),
-            "end": short_date(span.end)}
+    for actor in actors:
+        span = next((s for s in actor.absences if wanted in s), None)
+        if span is not None:
+            return _("brought forward from %(day)s: %(person)s is away %(start)s to %(end)s") % {
+                "day": short_date(wanted), "person": actor.owner, "start": short_date(span.start),
+                "end": short_date(span.end)}
     return _("brought forward from %(day)s: not a working day") % {"day": short_date(wanted)}
 
 
@@ -149,8 +152,7 @@ def _acting_day(wanted: date, actors: list[Actor]) -> tuple[date, str]:
     day = wanted
     while any(not a.side.working.is_working_day(day) or any(day in s for s in a.absences) for a in actors):
         day -= timedelta(days=1)
-    notes = [n for a in actors if (n := _away_note(a, day, wanted))]
-    return day, notes[0] if notes else ""
+    return day, _moved_note(actors, day, wanted)
 
 
 def _common_working_days_before(end: date, count: int, actors: list[Actor]) -> date:
