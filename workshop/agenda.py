@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .facts import Side, planning_start
 from .fiscal import DateRange
-from .i18n import N_, _, fill, join, month_year, pgettext, short_date, short_day_month
+from .i18n import N_, _, fill, join, month_year, pgettext, short_date, short_day_month, year_comes_first
 
 PLANNING_FALLBACK = timedelta(weeks=6)
 
@@ -165,11 +165,14 @@ def _common_working_days_before(end: date, count: int, actors: list[Actor]) -> d
 
 
 def _dates_text(dates: list[CommitmentDate]) -> str:
-    """`23 Jun, 22 Sept, 21 Dec 2027, 24 Mar 2028`: each year said once, after its last day."""
+    """`23 Jun, 22 Sept, 21 Dec 2027, 24 Mar 2028`: each year said once, with its last day (with its first
+    where the language writes the year first: `2027/06/23、9月22日、12月21日`)."""
     parts = []
+    first = year_comes_first()
     for index, d in enumerate(dates):
-        last_of_year = index + 1 == len(dates) or dates[index + 1].day.year != d.day.year
-        parts.append(short_date(d.day) if last_of_year else short_day_month(d.day))
+        neighbour = index - 1 if first else index + 1
+        says_year = not 0 <= neighbour < len(dates) or dates[neighbour].day.year != d.day.year
+        parts.append(short_date(d.day) if says_year else short_day_month(d.day))
     text = pgettext("between dates", ", ").join(parts)
     moved = [d for d in dates if d.note]
     for d in moved:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_skeleton
+from babel.dates import get_month_names, format_skeleton
 from babel.lists import format_list
 from babel.numbers import format_decimal
 from jinja2 import nodes
@@ -246,6 +246,12 @@ def day_month(day: date) -> str:
     return formatting.day_month(day, current().locale)
 
 
+def year_comes_first() -> bool:
+    """Whether the current locale writes the year before the day (2027年3月31日, 2027/03/31)."""
+    pattern = formatting.parse_locale(current().locale).date_formats["medium"].pattern
+    return pattern.find("y") < pattern.find("d")
+
+
 def short_day_month(day: date) -> str:
     """31 Mar / 31. März / 3月31日."""
     return format_skeleton("MMMd", day, locale=formatting.parse_locale(current().locale))
@@ -257,7 +263,10 @@ def month_year(day: date) -> str:
 
 
 def month_name(month: int) -> str:
-    """March / März / 3月."""
+    """March / März / 3月 (Chinese too: its wide names, 十一月, stand oddly beside dates written 11月30日)."""
+    locale = formatting.parse_locale(current().locale)
+    if locale.language == "zh":
+        return get_month_names("abbreviated", locale=locale)[int(month)]
     return formatting.month_name(month, current().locale)
 
 
@@ -355,6 +364,13 @@ def your(text: str, name: str, ours: str | None = None) -> str:
     return formatting.your(text, name, ours)
 
 
+def in_brackets(inner: str) -> str:
+    """` (inner)` after a word; Japanese and Chinese use full-width brackets with no space: `（inner）`."""
+    if current().tag.split("-")[0] in ("ja", "zh"):
+        return f"（{inner}）"
+    return f" ({inner})"
+
+
 # --- Jinja2: filters, gettext and the {% language %} tag -------------------------------------------
 
 def jinja_filters() -> dict:
@@ -370,6 +386,7 @@ def jinja_filters() -> dict:
         "plural": plural,
         "your": your,
         "join_words": join,
+        "in_brackets": in_brackets,
         "fy": fiscal_year,
         "commitment": commitment,
         "language_name": language_name,

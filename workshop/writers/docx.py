@@ -53,11 +53,15 @@ def _unsupported(element) -> RenderError:
     )
 
 
-def _add_inline(paragraph, element, *, bold=False, italic=False) -> None:
-    """Append the text of `element` and its inline children to `paragraph` as runs."""
-    if element.text:
-        run = paragraph.add_run(element.text)
+def _add_inline(paragraph, element, *, bold=False, italic=False, nowrap=False) -> None:
+    """Append the text of `element` and its inline children to `paragraph` as runs (a `nowrap` span's
+    spaces become no-break spaces, Word's way of keeping words on one line)."""
+    def add(text: str) -> None:
+        run = paragraph.add_run(text.replace(" ", "\u00a0") if nowrap else text)
         run.bold, run.italic = bold or None, italic or None
+
+    if element.text:
+        add(element.text)
     for child in element:
         if not isinstance(child.tag, str):  # comments and processing instructions
             pass
@@ -70,12 +74,11 @@ def _add_inline(paragraph, element, *, bold=False, italic=False) -> None:
             _add_field(paragraph, "PAGE" if "page" in _classes(child) else "NUMPAGES")
         elif child.tag in INLINE_TAGS:
             _add_inline(paragraph, child, bold=bold or child.tag in ("strong", "b"),
-                        italic=italic or child.tag in ("em", "i"))
+                        italic=italic or child.tag in ("em", "i"), nowrap=nowrap or "nowrap" in _classes(child))
         else:
             raise _unsupported(child)
         if child.tail:
-            run = paragraph.add_run(child.tail)
-            run.bold, run.italic = bold or None, italic or None
+            add(child.tail)
 
 
 def _add_image(paragraph, element) -> None:
