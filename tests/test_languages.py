@@ -283,6 +283,8 @@ def test_languages_bilingual_memo_fits_one_page(vendor, settings, partner, paper
                 assert normalise(_("Commitments and review")) in text
                 assert normalise(plan.memo.commitments[0].text[1:40]) in text
         assert "If the two versions differ, the English version prevails." in text
+        if partner == "lumiere":  # French and English both say "Signatures": said once
+            assert "Signatures / Signatures" not in text and "Signature / Signature" not in text
 
 
 def test_languages_memo_is_bilingual_only_where_the_languages_differ(invoke, profiles, tmp_path):

@@ -185,6 +185,14 @@ def test_rules_user_pack_limit_and_default_summary(tmp_path, write):
     assert [f.text for f in result.findings if f.rule == "every-deal"] == ["A.", "B.", "2 more like the 2 above."]
 
 
+def test_rules_texts_keep_no_break_spaces(tmp_path, write):
+    # French puts a no-break space before "?" and ":"; folding the template's line breaks must keep it.
+    write("packs/fr.yaml", "rules:\n  - {id: nbsp, when: 'true', severity: info, section: opening,\n"
+          "     finding: \"Question\u00a0:\n  pourquoi\u202f?\"}\n")
+    result = plan(profile(1), rule_packs=load_rule_packs([tmp_path / "packs"]))
+    assert [f.text for f in result.findings if f.rule == "nbsp"] == ["Question\u00a0: pourquoi\u202f?"]
+
+
 def test_rules_pack_from_vendor_yaml(tmp_path, write):
     write("profiles/rules/extra.yaml", """
         rules:

@@ -9,6 +9,7 @@ itself, `finding: {en: ..., de: ...}`, and a language it lacks falls back to the
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -333,10 +334,13 @@ def _evaluate(packs: list[LoadedPack], context: dict) -> tuple[list[Finding], li
     return findings, questions
 
 
+_FOLDED = re.compile(r"[ \t\r\n]+")
+
+
 def _squash(text: str) -> str:
     """Whitespace folded to single spaces (none left between Chinese or Japanese characters)."""
-    words = text.split()
-    if not words:
+    words = _FOLDED.split(text.strip(" \t\r\n"))  # not str.split(): French no-break spaces (U+00A0, U+202F) stay
+    if words == [""]:
         return ""
     out = words[0]
     for word in words[1:]:
