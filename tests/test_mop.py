@@ -129,6 +129,9 @@ def test_mop_two_mops_not_offered_when_the_years_start_close_together():
     assert "dual-mop" not in {o.strategy for o in plan.options}
     assert "28 days apart" in plan.not_offered["dual-mop"]
     assert any(f.rule == "mop-dual-not-offered" and "28 days apart" in f.text for f in plan.findings)
+    same = plan_for(company("Partner Co", calendar={"first_month": 2}))  # both years start on 1 February
+    assert same.not_offered["dual-mop"] == ("Vendor Inc's and Partner Co's fiscal years start on the same day, so a "
+                                            "second MOP a year would serve no planning cycle of its own")
 
 
 # --- a shared quarter-end that is really shared ----------------------------------------------------------

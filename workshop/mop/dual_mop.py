@@ -23,6 +23,9 @@ class DualMop(Strategy):
             partner_year = partner.calendar.year(partner_year.label + 1)
         apart = (partner_year.start - vendor_year.start).days
         names = {"vendor": vendor.name, "partner": partner.name}
+        if apart % 365 == 0:
+            raise NotOffered(fill(_("%(vendor)s's and %(partner)s's fiscal years start on the same day, so a second "
+                                    "MOP a year would serve no planning cycle of its own"), names))
         if min(apart, 365 - apart) < MIN_APART_DAYS:
             raise NotOffered(fill(_("%(vendor)s's and %(partner)s's fiscal years start %(days)s apart, too close for "
                                     "two MOPs a year to serve both planning cycles"),
