@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
+import subprocess
+import sys
 from datetime import date
 
 import pytest
@@ -263,6 +266,28 @@ def test_kit_jobs_2_and_jobs_1_give_identical_files(invoke, profiles, tmp_path):
     for path in outputs["1"]:
         if path.name != ".inputs":  # records the profile's absolute path, which differs per run folder
             assert outputs["1"][path] == outputs["2"][path], path
+
+
+WARM_AND_COUNT_THREADS = """
+import os, sys, datetime, pathlib, workshop
+from workshop.kits.pipeline import kit_job
+from workshop.kits.pool import warm_process
+examples = pathlib.Path(sys.argv[1])
+vendor = workshop.load_vendor(examples / "vendor.yaml")
+settings = workshop.load_settings(examples / "vendor.yaml", as_of=datetime.date(2026, 11, 26), fiscal_year=2028)
+warm_process(kit_job(vendor, settings, pathlib.Path(sys.argv[2])), workshop.theme_for(settings))
+assert "weasyprint" in sys.modules
+print(len(os.listdir("/proc/self/task")))
+"""
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="counts the process's native threads in /proc")
+def test_kit_warming_up_before_forking_workers_starts_no_threads(tmp_path):
+    # The parent warms up (WeasyPrint, the theme, the rule packs) and then forks its workers; forking a
+    # process that runs other threads can deadlock a child, so the warm-up must start none.
+    result = subprocess.run([sys.executable, "-c", WARM_AND_COUNT_THREADS, str(EXAMPLES), str(tmp_path)],
+                            capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["1"]
 
 
 def test_kit_index_escapes_untrusted_names(kit, profiles):

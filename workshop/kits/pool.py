@@ -18,6 +18,7 @@ import jinja2
 from ..documents import documents
 from ..documents.theme import Theme, theme_for
 from ..errors import WorkshopError
+from ..rules import rule_packs
 from .pipeline import Job, PartnerResult, Signer, build_partner
 
 log = logging.getLogger(__name__)
@@ -51,13 +52,26 @@ def warm_theme(theme: Theme) -> Theme:
     return theme
 
 
-def _process_context():
+def warm_process(job: Job, theme: Theme) -> Theme:
+    """`warm_theme`, and compile the rule packs every plan applies; problems are left for the partners to report."""
+    try:
+        rule_packs(job.settings.rule_paths)
+    except (WorkshopError, OSError) as exc:
+        log.debug("rule packs not compiled ahead: %s", exc)
+    return warm_theme(theme)
+
+
+def _process_context(job: Job, theme: Theme):
     # fork where there is one: a worker starts in milliseconds and needs no importable __main__
     # (spawn re-runs the caller's script, which breaks `python -c` and scripts without a
-    # __main__ guard). The parent holds no threads or theme when the pool starts; each worker
-    # builds its own Theme in the initializer.
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    # __main__ guard). The parent warms up first (WeasyPrint's import, the stylesheet, the
+    # templates, the rule packs: about half a second of CPU), so forked workers start warm instead
+    # of each paying it again, and a small batch costs about as much CPU in parallel as in one
+    # process. Warming starts no threads (tests/test_kit.py checks), so forking stays safe.
+    if "fork" in multiprocessing.get_all_start_methods():
+        warm_process(job, theme)
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
 
 
 PARENT_CHECK_SECONDS = 0.5
@@ -84,7 +98,7 @@ def _init_worker(job: Job, levels: dict[str, int], parent: int) -> None:
     logging.basicConfig(level=levels.pop("", logging.WARNING), format="%(levelname)s %(name)s: %(message)s")
     for name, level in levels.items():
         logging.getLogger(name).setLevel(level)
-    _worker_theme = warm_theme(theme_for(job.settings))
+    _worker_theme = warm_process(job, theme_for(job.settings))
 
 
 def _build_in_worker(partner_file: Path, job: Job, fingerprint: str) -> PartnerResult:
@@ -100,13 +114,13 @@ def build_all(todo: list[tuple[Path, str]], job: Job, theme: Theme, jobs: int,
         return  # nothing to render: not even WeasyPrint's import (a second) is paid on a no-op rerun
     workers = 1 if sign is not None else min(jobs, len(todo))
     if workers == 1:
-        warm_theme(theme)
+        warm_process(job, theme)
         for partner_file, fingerprint in todo:
             yield build_partner(partner_file, job, fingerprint=fingerprint, theme=theme, sign=sign)
         return
     levels = {name: logging.getLogger(name).level for name in ("workshop", "weasyprint", "fontTools")}
     levels[""] = logging.getLogger().level
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_process_context(),
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_process_context(job, theme),
                                initializer=_init_worker, initargs=(job, levels, os.getpid()))
     try:
         pending: dict[Future, Path] = {pool.submit(_build_in_worker, f, job, fp): f for f, fp in todo}
