@@ -87,6 +87,14 @@ def format_label(name: str) -> str:
     return writer.label if writer else name
 
 
+def document_writer(name: str) -> DocumentWriter:
+    """The writer of the document format `name` (e.g. `pdf`); RenderError naming the formats there are."""
+    try:
+        return _DOCUMENT_WRITERS[name]
+    except KeyError:
+        raise RenderError(f"unknown format {name!r}; expected one of: {', '.join(document_formats())}") from None
+
+
 def plan_writers() -> list[PlanWriter]:
     """The per-partner files every kit holds besides its documents."""
     return list(_PLAN_WRITERS.values())
@@ -97,13 +105,10 @@ def render_outputs(plan: Plan, name: str, settings: Settings, formats: Iterable[
     """Render one document of a Plan in each of `formats` (default: the settings'); {format: Output}.
     With `counterpart` (the plan in the vendor's language), a bilingual memo."""
     theme = theme or theme_for(settings)
-    formats = tuple(formats if formats is not None else settings.formats)
-    unknown = [f for f in formats if f not in _DOCUMENT_WRITERS]
-    if unknown:
-        raise RenderError(f"unknown format {unknown[0]!r}; expected one of: {', '.join(document_formats())}")
+    writers = {fmt: document_writer(fmt) for fmt in (formats if formats is not None else settings.formats)}
     html = render_html(plan, document(name).name, theme, counterpart=counterpart)
     job = RenderJob(plan, settings, theme)
-    rendered = {fmt: _DOCUMENT_WRITERS[fmt].render(html, job) for fmt in formats}
+    rendered = {fmt: writer.render(html, job) for fmt, writer in writers.items()}
     # The standard library memoizes the last 128 URLs it splits, and WeasyPrint splits every image
     # URL: our charts and signatures are data: URIs of 20-60 KB, so a batch's workers would carry
     # megabytes of old charts. Forget them once a document is done.
