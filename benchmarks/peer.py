@@ -22,7 +22,7 @@ from pathlib import Path
 
 import workshop
 from workshop.documents.theme import add_minutes
-from workshop.formatting import long_date, money, month_name, month_year, short_date
+from workshop.formatting import long_date, money, month_name, month_year, plural, short_date, your
 
 DOCUMENTS = ("briefing", "agenda", "memo")
 PAPER_MM = {"a4": (210, 297), "letter": (215.9, 279.4)}
@@ -84,45 +84,42 @@ class _Template:
         """A docxtpl paragraph tag ({%p ... %}): the paragraph is replaced by the loop or condition."""
         self.document.add_paragraph(f"{{%p {text} %}}")
 
-    def table(self, headings: list[str], cells: list[str], loop: str | None = None,
-              rows: list[tuple[str, str]] | None = None) -> None:
-        """A table in the Workshop Table style: a heading row and a row per item of `loop`
-        ("for x in xs"), or fixed (label, value) rows."""
-        document = self.document
-        body_rows = [(label, value) for label, value in rows] if rows else [tuple(cells)]
-        count = (1 if headings else 0) + len(body_rows) + (2 if loop else 0)
-        table = document.add_table(rows=count, cols=len(headings) or len(body_rows[0]))
-        table.style = document.styles["Workshop Table"]
-        index = 0
-        if headings:
-            for cell, text in zip(table.rows[0].cells, headings):
-                cell.paragraphs[0].text, cell.paragraphs[0].style = text, document.styles["Table Heading"]
-            index = 1
-        if loop:
-            table.rows[index].cells[0].text = f"{{%tr {loop} %}}"
-            index += 1
-        for row in body_rows:
-            for column, (cell, text) in enumerate(zip(table.rows[index].cells, row)):
-                heading = rows is not None and column == 0
-                cell.paragraphs[0].text = text
-                cell.paragraphs[0].style = document.styles["Table Heading" if heading else "Table Text"]
-            index += 1
-        if loop:
-            table.rows[index].cells[0].text = "{%tr endfor %}"
-        document.add_paragraph(style="Table Text")
+    def each(self, loop: str, *runs: str, style: str | None = None, bold_first: bool = False) -> None:
+        """A paragraph repeated for every item of `loop` ("for x in xs")."""
+        self.tag(loop)
+        self.paragraph(*runs, style=style, bold_first=bold_first)
+        self.tag("endfor")
 
     def grouped(self, groups: str, items: str, style: str) -> None:
         """A level-2 heading per group of `groups` (its `title`) over a list of its `items`."""
         self.tag(f"for group in {groups}")
         self.heading("{{ group.title }}", 2)
-        self.tag(f"for item in group.{items}")
-        self.paragraph("{{ item }}", style=style)
+        self.each(f"for item in group.{items}", "{{ item }}", style=style)
         self.tag("endfor")
-        self.tag("endfor")
+
+    def table(self, loop: str, cells: list[str], headings: list[str] = (), *, first: str = "Table Text",
+              others: str = "Table Text", heading: str = "Table Heading", style: str | None = "Workshop Table") -> None:
+        """A table: a heading row if there are `headings`, then the row of `cells` once for every item of
+        `loop` ("for x in xs"), its first cell in paragraph style `first` and the others in `others`."""
+        document = self.document
+        table = document.add_table(rows=(1 if headings else 0) + 3, cols=len(cells))
+        if style:
+            table.style = document.styles[style]
+        rows = iter(table.rows)
+        for texts, styles in ([(headings, [heading] * len(cells))] if headings else []) + [
+                ([f"{{%tr {loop} %}}"], ["Table Text"]), (cells, [first] + [others] * (len(cells) - 1)),
+                (["{%tr endfor %}"], ["Table Text"])]:
+            for cell, text, name in zip(next(rows).cells, texts, styles):
+                cell.paragraphs[0].text, cell.paragraphs[0].style = text, document.styles[name]
+        document.add_paragraph(style="Table Text")
 
     def save(self, path: Path) -> Path:
         self.document.save(path)
         return path
+
+
+LABELLED = ("{{ row.label }}", "{{ row.text }}")
+"""The cells of a table of (label, text) rows, such as the briefing's snapshot."""
 
 
 def _briefing(paper: str) -> _Template:
@@ -131,52 +128,51 @@ def _briefing(paper: str) -> _Template:
     t.paragraph("Briefing pack: {{ partner }}", style="Title")
     t.paragraph("Joint planning for {{ year_label }} ({{ year_start }} to {{ year_end }}) · prepared {{ prepared }}",
                 style="Subtitle")
+    t.heading("Summary")
+    t.paragraph("{{ summary }}")
+    t.paragraph("{{ verdict_label }}", " {{ verdict }}", bold_first=True)
+    t.tag("if risks")
+    t.paragraph("Top risks", bold_first=True)
+    t.tag("endif")
+    t.each("for risk in risks", "{{ risk }}", style="List Number")
     t.heading("Partner snapshot")
-    t.table([], [], rows=[("Partner", "{{ snapshot.partner }}"), ("Where", "{{ snapshot.where }}"),
-                          ("Fiscal calendar", "{{ snapshot.calendar }}"), ("Quarter-end offset", "{{ snapshot.offset }}"),
-                          ("Recommended MOP", "{{ snapshot.recommended }}"), ("Joint pipeline", "{{ snapshot.pipeline }}")])
+    t.table("for row in snapshot", list(LABELLED), first="Table Heading")
     t.tag("if notes")
     t.paragraph("{{ notes }}", style="Note")
     t.tag("endif")
     t.heading("Their side of the table")
     t.paragraph("{{ their_side }}")
-    t.table(["Their quarter", "Starts", "Ends", "Closing push from"],
-            ["{{ q.label }}", "{{ q.start }}", "{{ q.end }}", "{{ q.push }}"], "for q in partner_quarters")
+    t.table("for q in partner_quarters", ["{{ q.label }}", "{{ q.start }}", "{{ q.end }}", "{{ q.push }}"],
+            ["Their quarter", "Starts", "Ends", "Closing push from"])
     t.heading("The year at a glance")
     t.paragraph("{{ chart }}")
     t.heading("Quarter ends side by side")
-    t.table(["Our quarter", "Ends", "Their quarter", "Ends", "Offset (days)"],
-            ["{{ p.ours }}", "{{ p.our_end }}", "{{ p.theirs }}", "{{ p.their_end }}", "{{ p.offset }}"],
-            "for p in pairs")
+    t.table("for p in pairs", ["{{ p.ours }}", "{{ p.our_end }}", "{{ p.theirs }}", "{{ p.their_end }}", "{{ p.offset }}"],
+            ["Our quarter", "Ends", "Their quarter", "Ends", "Offset (days)"])
     t.heading("Findings")
     t.grouped("findings", "lines", "List Bullet")
     t.heading("MOP options compared")
-    t.table(["Option", "Score", "{{ factors[0] }}", "{{ factors[1] }}", "{{ factors[2] }}", "{{ factors[3] }}",
-             "Period ends"],
-            ["{{ o.title }}", "{{ o.score }}", "{{ o.factors[0] }}", "{{ o.factors[1] }}", "{{ o.factors[2] }}",
-             "{{ o.factors[3] }}", "{{ o.ends }}"], "for o in options")
+    t.table("for o in options", ["{{ o.title }}", "{{ o.score }}", "{{ o.factors[0] }}", "{{ o.factors[1] }}",
+                                 "{{ o.factors[2] }}", "{{ o.factors[3] }}", "{{ o.ends }}"],
+            ["Option", "Score", "{{ factors[0] }}", "{{ factors[1] }}", "{{ factors[2] }}", "{{ factors[3] }}",
+             "Period ends"])
     t.paragraph("{{ factor_note }}", style="Note")
-    t.heading("Recommendation: {{ recommended }}")
-    t.paragraph("{{ recommendation }}")
-    t.paragraph("{{ rationale }}")
-    t.table(["Period", "Starts", "Ends", "Days"], ["{{ p.name }}", "{{ p.start }}", "{{ p.end }}", "{{ p.days }}"],
-            "for p in periods")
+    t.heading("{{ shown_heading }}")
+    t.each("for line in shown_text", "{{ line }}")
+    t.table("for p in periods", ["{{ p.name }}", "{{ p.start }}", "{{ p.end }}", "{{ p.days }}"],
+            ["Period", "Starts", "Ends", "Days"])
     t.paragraph("{{ handover }}", style="Note")
-    t.tag("for note in period_notes")
-    t.paragraph("{{ note }}", style="List Bullet")
-    t.tag("endfor")
-    t.tag("for line in not_offered")
-    t.paragraph("{{ line }}", style="Note")
-    t.tag("endfor")
+    t.each("for note in period_notes", "{{ note }}", style="List Bullet")
+    t.each("for line in not_offered", "{{ line }}", style="Note")
     t.heading("Questions for the session")
     t.grouped("question_sections", "questions", "List Number")
     t.heading("Contacts")
-    t.table(["Name", "Company", "Title", "Role", "Email"],
-            ["{{ c.name }}", "{{ c.company }}", "{{ c.title }}", "{{ c.role }}", "{{ c.email }}"], "for c in contacts")
+    t.table("for c in contacts", ["{{ c.name }}", "{{ c.company }}", "{{ c.title }}", "{{ c.role }}", "{{ c.email }}"],
+            ["Name", "Company", "Title", "Role", "Email"])
     t.heading("Deals and their quarters")
-    t.table(["Deal", "Amount", "Expected close", "Our quarter", "Their quarter", "Risk"],
-            ["{{ d.name }}", "{{ d.amount }}", "{{ d.close }}", "{{ d.ours }}", "{{ d.theirs }}", "{{ d.risk }}"],
-            "for d in deals")
+    t.table("for d in deals", ["{{ d.name }}", "{{ d.amount }}", "{{ d.close }}", "{{ d.ours }}", "{{ d.theirs }}",
+                               "{{ d.risk }}"],
+            ["Deal", "Amount", "Expected close", "Our quarter", "Their quarter", "Risk"])
     return t
 
 
@@ -184,13 +180,21 @@ def _agenda(paper: str) -> _Template:
     t = _Template("Joint planning session agenda", paper)
     t.paragraph("Joint planning session", style="Title")
     t.paragraph("{{ vendor }} and {{ partner }} · {{ year_label }} Mutual Operating Period", style="Subtitle")
-    t.table([], [], rows=[("Date", "{{ session.date }}"), ("Time", "{{ session.time }}"), ("Place", "{{ session.place }}")])
+    t.table("for row in when", list(LABELLED), first="Table Heading")
+    t.heading("What we want to achieve together")
+    t.each("for goal in objectives", "{{ goal }}", style="List Bullet")
     t.heading("Attendees")
-    t.table(["{{ partner }}", "{{ vendor }}"], ["{{ a.partner }}", "{{ a.vendor }}"], "for a in attendees")
+    t.table("for a in attendees", ["{{ a.partner }}", "{{ a.vendor }}"], ["Your team ({{ partner }})", "{{ vendor }}"])
     t.heading("Agenda")
-    t.table(["Time", "Topic", "Led by"], ["{{ i.time }}", "{{ i.topic }}", "{{ i.lead }}"], "for i in agenda")
+    t.table("for i in agenda", ["{{ i.time }}", "{{ i.topic }}", "{{ i.lead }}"], ["Time", "Topic", "Led by"])
+    t.heading("{{ options_heading }}")
+    t.each("for o in options", "{{ o.title }}", "{{ o.text }}", style="List Bullet", bold_first=True)
+    t.heading("Please bring")
+    t.each("for item in prereads", "{{ item }}", style="List Bullet")
     t.heading("Questions we would like to discuss")
     t.grouped("question_sections", "questions", "List Number")
+    t.heading("After the session")
+    t.table("for row in next_steps", list(LABELLED))
     return t
 
 
@@ -203,22 +207,21 @@ def _memo(paper: str) -> _Template:
                 "so that pipeline reviews, commit dates and joint plans follow one calendar both sides recognise.")
     t.heading("Mutual Operating Period: {{ title }}")
     t.paragraph("{{ rationale }}")
-    t.table(["Period", "Starts", "Ends", "Days"], ["{{ p.name }}", "{{ p.start }}", "{{ p.end }}", "{{ p.days }}"],
-            "for p in periods")
-    t.paragraph("{{ handover }}", style="Note")
+    t.table("for p in periods", ["{{ p.name }}", "{{ p.start }}", "{{ p.end }}", "{{ p.days }}"],
+            ["Period", "Starts", "Ends", "Days"])
+    t.paragraph("{{ handover }} A deal counts in a MOP period when the Vendor has booked and accepted its order by "
+                "23:59{{ deal_time }} on the period's last day.", style="Note")
     t.heading("Commitments and review")
-    t.tag("for c in commitments")
-    t.paragraph("{{ c.party }}", " will {{ c.text }}", style="List Bullet", bold_first=True)
-    t.tag("endfor")
+    t.each("for c in commitments", "{{ c.party }}", "{{ c.owners }} will {{ c.text }}", style="List Bullet",
+           bold_first=True)
     t.paragraph("Review cadence:", " {{ cadence }}.", style="List Bullet", bold_first=True)
+    t.paragraph("Term and changes:", " this agreement runs from {{ start }} to {{ end }}. Either side may propose a "
+                "change at a pipeline review; it applies once the signatories of both sides confirm it in writing.",
+                style="List Bullet", bold_first=True)
     t.heading("Signatures")
-    signatures = t.document.add_table(rows=1, cols=2)
-    for cell, side in zip(signatures.rows[0].cells, ("vendor", "partner")):
-        cell.paragraphs[0].text = "For {{ %s }}" % side
-        cell.paragraphs[0].style = t.document.styles["Signature Party"]
-        cell.add_paragraph("{%%p for s in %s_signatories %%}" % side)
-        cell.add_paragraph("Signature · {{ s }} · date ____________", style="Signature Line")
-        cell.add_paragraph("{%p endfor %}")
+    t.table("for row in signature_rows", ["{{ row.vendor }}", "{{ row.partner }}"],
+            ["For {{ vendor }}", "For {{ partner }}"], first="Signature Line", others="Signature Line",
+            heading="Signature Party", style=None)
     return t
 
 
@@ -238,14 +241,19 @@ def _questions(plan: workshop.Plan) -> list[dict]:
     return [{"title": item.title, "questions": item.questions} for item in plan.agenda if item.questions]
 
 
+def _labelled(rows: list[tuple[str, str]]) -> list[dict]:
+    return [{"label": label, "text": text} for label, text in rows]
+
+
 def _briefing_context(plan: workshop.Plan, chart) -> dict:
-    f, loc = plan.facts, plan.locale
+    f, loc, memo = plan.facts, plan.locale, plan.memo
     day = lambda d: long_date(d, loc)  # noqa: E731
-    option = plan.recommended_option
+    option, agreed = plan.recommended_option, memo.status != "proposed"
+    chosen = plan.option(memo.strategy)
     totals: dict[str, float] = {}
     for deal in f.deals:
         totals[deal.currency] = totals.get(deal.currency, 0) + deal.amount
-    pipeline = f"{len(f.deals)} deal{'' if len(f.deals) == 1 else 's'}" + "".join(
+    pipeline = f"{plural(len(f.deals), 'deal')}" + "".join(
         f"{': ' if i == 0 else ', '}{money(amount, cur, loc)}" for i, (cur, amount) in enumerate(sorted(totals.items())))
     their_side = f"{plan.partner.name} runs on a {f.partner.calendar}. While we execute {f.vendor_year}, they are in " \
                  f"{' and '.join(f.partner.fiscal_years)}."
@@ -256,7 +264,14 @@ def _briefing_context(plan: workshop.Plan, chart) -> dict:
         their_side += "."
     if f.planning.partner_months_into_year is not None:
         their_side += (f" When we start our planning in {month_year(f.planning.vendor_planning_start, loc)}, they are "
-                       f"{f.planning.partner_months_into_year} months into {f.planning.partner_year_at_vendor_planning}.")
+                       f"{plural(f.planning.partner_months_into_year, 'month')} into "
+                       f"{f.planning.partner_year_at_vendor_planning}.")
+    summary = (f"The session{' on ' + day(plan.session.date) if plan.session.date else ''} must agree a Mutual "
+               f"Operating Period with {plan.partner.name} for our {f.vendor_year}: they run on a {f.partner.calendar}, "
+               f"and our quarter ends are {plural(f.worst_offset_days, 'day')} apart at most.")
+    scored = f"It scored {chosen.score:.1f}" + (f"; the recommendation was {option.title} ({option.score:.1f})"
+                                                  if memo.strategy != plan.recommended else ", the recommended option")
+    shown = memo if agreed else option
 
     def risk(d) -> str:
         if d.at_risk:
@@ -268,16 +283,21 @@ def _briefing_context(plan: workshop.Plan, chart) -> dict:
         return "—"
 
     return {
-        **_common(plan), "chart": chart, "notes": plan.partner.notes,
+        **_common(plan), "chart": chart, "notes": plan.partner.notes, "summary": summary,
         "year_start": day(f.vendor_year_start), "year_end": day(f.vendor_year_end),
-        "snapshot": {
-            "partner": plan.partner.name + (f" · {plan.partner.tier} tier" if plan.partner.tier else ""),
-            "where": " · ".join(filter(None, [plan.partner.region, plan.partner.country, plan.partner.timezone]))
-                     or "not recorded",
-            "calendar": f"{f.partner.calendar[:1].upper()}{f.partner.calendar[1:]}; closing push in the last "
-                        f"{f.partner.urgency_window_weeks} weeks of a quarter",
-            "offset": f"{f.worst_offset_days} days at worst, {f.mean_offset_days} days on average",
-            "recommended": f"{option.title} (score {option.score})", "pipeline": pipeline},
+        "verdict_label": f"Agreed ({memo.status}):" if agreed else "Recommendation:",
+        "verdict": f"{memo.title}, {day(memo.start)} to {day(memo.end)}. {scored}." if agreed else plan.recommendation,
+        "risks": [x.text for x in plan.findings if x.severity in ("high", "medium")][:3],
+        "snapshot": _labelled([
+            ("Partner", plan.partner.name + (f" · {plan.partner.tier} tier" if plan.partner.tier else "")),
+            ("Where", " · ".join(filter(None, [plan.partner.region, plan.partner.country, plan.partner.timezone]))
+             or "not recorded"),
+            ("Fiscal calendar", f"{f.partner.calendar[:1].upper()}{f.partner.calendar[1:]}; closing push in the last "
+                                f"{f.partner.urgency_window_weeks} weeks of a quarter"),
+            ("Quarter-end offset", f"{f.worst_offset_days} days at worst, {f.mean_offset_days} days on average"),
+            ("Agreed MOP" if agreed else "Recommended MOP",
+             f"{memo.title} (score {chosen.score})" if agreed else f"{option.title} (score {option.score})"),
+            ("Joint pipeline", pipeline)]),
         "their_side": their_side,
         "partner_quarters": [{"label": q.label, "start": day(q.start), "end": day(q.end),
                               "push": day(q.urgency_start) if q.urgency_start else "none"} for q in f.partner.quarters],
@@ -292,12 +312,14 @@ def _briefing_context(plan: workshop.Plan, chart) -> dict:
                     for o in sorted(plan.options, key=lambda o: -o.score)],
         "factor_note": "Factors run from 0 (bad) to 1 (good)." + "".join(
             f" {factor.heading}: {factor.description}." for factor in plan.factors),
-        "recommended": option.title, "recommendation": plan.recommendation,
-        "rationale": f"{option.rationale} It runs from {day(option.start)} to {day(option.end)}."
-                     + (f" {option.continuity}" if option.continuity else ""),
+        "shown_heading": f"Agreed MOP ({memo.status}): {memo.title}" if agreed else f"Recommendation: {option.title}",
+        "shown_text": [f"{memo.rationale} It runs from {day(memo.start)} to {day(memo.end)}. As an option it scored "
+                       f"{chosen.score:.1f}."] if agreed else [
+            plan.recommendation, f"{option.rationale} It runs from {day(option.start)} to {day(option.end)}."
+                                 + (f" {option.continuity}" if option.continuity else "")],
         "periods": [{"name": p.name + (" (under way)" if p.status == "running" else ""), "start": day(p.start),
-                     "end": day(p.end), "days": (p.end - p.start).days + 1} for p in option.periods],
-        "handover": option.handover, "period_notes": [p.note for p in option.periods if p.note],
+                     "end": day(p.end), "days": (p.end - p.start).days + 1} for p in shown.periods],
+        "handover": shown.handover, "period_notes": [p.note for p in shown.periods if p.note],
         "not_offered": [f"Not offered: {s}, because {why}." for s, why in sorted(plan.not_offered.items())],
         "question_sections": _questions(plan),
         "contacts": [{"name": c.name + (" (signs)" if c.signatory else ""), "company": party.name, "title": c.title,
@@ -309,43 +331,62 @@ def _briefing_context(plan: workshop.Plan, chart) -> dict:
 
 
 def _agenda_context(plan: workshop.Plan) -> dict:
-    session, loc = plan.session, plan.locale
+    s, loc, memo = plan.session, plan.locale, plan.memo
+    you, us = plan.partner.name, plan.vendor.name
     person = lambda c: f"{c.name}, {c.title}" if c.title else c.name  # noqa: E731
+    ends = lambda periods: ", ".join(short_date(p.end, loc) for p in periods)  # noqa: E731
     left, right = plan.partner.contacts, plan.vendor.contacts
-    leads = {"vendor": plan.vendor.name, "partner": plan.partner.name, "both": "Both teams"}
-    clock = lambda minutes: add_minutes(session.start, minutes) if session.start else f"+{minutes} min"  # noqa: E731
-    span = f"{session.start}–{add_minutes(session.start, plan.session_minutes)}" if session.start else "To be agreed"
+    time_text = f"To be agreed ({s.minutes} minutes)"
+    if s.start:
+        time_text = f"{s.start}–{s.end}" + (f" {s.zone} ({s.timezone})" if s.zone else "") + f", {s.minutes} minutes"
+        if s.vendor_start:
+            time_text += f"; {s.vendor_start}–{s.vendor_end} {s.vendor_zone}" + (
+                f" on {long_date(s.vendor_date, loc)}" if s.vendor_date != s.date else "") + f" for {us}"
+    when = [("Date", long_date(s.date, loc) if s.date else "To be agreed"), ("Time", time_text),
+            ("Place", s.place or ("Video call" if s.video else "To be agreed"))] + ([("Video link", s.video)] if s.video else [])
+    proposed = memo.status == "proposed"
+    options = ([{"title": your(o.title, you, us), "text": f": {long_date(o.start, loc)} to {long_date(o.end, loc)}, "
+                                                          f"periods ending {ends(o.periods)}."} for o in plan.options]
+               if proposed else [{"title": your(memo.title, you, us), "text": f", {long_date(memo.start, loc)} to "
+                                  f"{long_date(memo.end, loc)}: periods ending {ends(memo.periods)}."}])
     return {
-        **_common(plan),
-        "session": {"date": long_date(session.date, loc) if session.date else "To be agreed",
-                    "time": f"{span} ({plan.session_minutes} minutes)", "place": session.place or "To be agreed"},
+        **_common(plan), "when": _labelled(when), "objectives": plan.objectives, "prereads": plan.prereads,
         "attendees": [{"partner": person(left[i]) if i < len(left) else "",
                        "vendor": person(right[i]) if i < len(right) else ""}
                       for i in range(max(len(left), len(right), 1))],
-        "agenda": [{"time": clock(item.start_minute), "topic": f"{item.title} ({item.minutes} min)",
-                    "lead": leads[item.owner]} for item in plan.agenda],
-        "question_sections": _questions(plan),
+        "agenda": [{"time": add_minutes(s.start, item.start_minute) if s.start else f"+{item.start_minute} min",
+                    "topic": f"{item.title} ({item.minutes} min)",
+                    "lead": {"vendor": us, "partner": "You", "both": "Both teams"}[item.owner]} for item in plan.agenda],
+        "options_heading": "The options we will discuss" if proposed else "The MOP we have agreed", "options": options,
+        "question_sections": [{"title": item.title, "questions": [your(q, you, us) for q in item.questions[:2]]}
+                              for item in plan.agenda if item.questions],
+        "next_steps": _labelled([(long_date(step.day, loc) if step.day else "", step.text) for step in plan.next_steps]),
     }
 
 
 def _memo_context(plan: workshop.Plan) -> dict:
     memo, loc = plan.memo, plan.locale
     day = lambda d: long_date(d, loc)  # noqa: E731
-    signatory = lambda s: f"{s.name}, {s.title}" if s.title else s.name  # noqa: E731
+    line = lambda s: f"Signature · {s.name}, {s.title} · date ____________" if s.title else (  # noqa: E731
+        f"Signature · {s.name} · date ____________")
     halves = " and ".join(f"{h.name} from {day(h.start)} to {day(h.end)}, kicked off by {h.kicked_off_by}"
                           for h in memo.halves)
+    sides = [[line(s) for s in people] or ["Signature · name and title ____________________ · date ____________"]
+             for people in (memo.vendor_signatories, memo.partner_signatories)]
     return {
         **_common(plan), "status": "Signed" if memo.signed else "Draft", "start": day(memo.start),
         "end": day(memo.end), "title": memo.title, "rationale": memo.rationale, "handover": memo.handover,
+        "deal_time": f" {plan.vendor.timezone} time" if plan.vendor.timezone else ", the Vendor's local time,",
         "mop_words": f"two Mutual Operating Periods (MOPs): {halves}" if memo.halves
                      else "the Mutual Operating Period (MOP) below",
         "periods": [{"name": p.name, "start": day(p.start), "end": day(p.end), "days": (p.end - p.start).days + 1}
                     for p in memo.periods],
-        "commitments": [{"party": PARTY_WORDS[c.party], "text": c.text[0].lower() + c.text[1:]}
-                        for c in memo.commitments],
+        "commitments": [{"party": PARTY_WORDS[c.party], "owners": f" ({' and '.join(c.owners)})" if c.owners else "",
+                         "text": c.text[0].lower() + c.text[1:]} for c in memo.commitments],
         "cadence": memo.review_cadence.rstrip("."),
-        "vendor_signatories": [signatory(s) for s in memo.vendor_signatories] or ["name and title ____________"],
-        "partner_signatories": [signatory(s) for s in memo.partner_signatories] or ["name and title ____________"],
+        "signature_rows": [{"vendor": side[0][i] if i < len(side[0]) else "",
+                            "partner": side[1][i] if i < len(side[1]) else ""}
+                           for side in [sides] for i in range(max(map(len, sides)))],
     }
 
 
