@@ -84,7 +84,7 @@ def ours(plan: workshop.Plan, runs: int) -> dict[str, float]:
 
 
 def peer_memos(plan: workshop.Plan, docs: int) -> dict[str, float] | None:
-    """The memo filled `docs` times and converted in one LibreOffice run (benchmarks/peer.py); seconds per document."""
+    """The memo filled `docs` times and converted by LibreOffice in one batch (benchmarks/peer.py); seconds per document."""
     why_not = peer.missing()
     if why_not:
         print(f"peer pipeline: skipped, {why_not}")

@@ -1,5 +1,5 @@
 """The peer pipeline the benchmarks compare with: Word templates of our three documents filled with
-docxtpl, converted to PDF by LibreOffice headless in one batch — what a Python team would script.
+docxtpl, converted to PDF by LibreOffice headless in batches — what a Python team would script.
 
 Like for like: each template starts from the theme's reference.docx (the styles our DOCX uses) and
 holds what our document holds — running header, footer with page X of Y, the same headings, tables,
@@ -419,6 +419,11 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+FILES_PER_RUN = 200
+"""LibreOffice 7 reads only about 250 arguments of a command line: it converted the first 246 of 300 files
+and exited 0. A batch is converted in runs of this many files, as a user's script would have to."""
+
+
 class LibreOffice:
     """`soffice --headless --convert-to pdf` with a profile of its own, created before anything is timed
     (a user's batch job starts from an existing profile)."""
@@ -431,9 +436,11 @@ class LibreOffice:
         self.convert([sample], folder / "warm")
 
     def convert(self, files: list[Path], outdir: Path) -> Cost:
-        """Convert `files` in one LibreOffice run; its wall and CPU time."""
+        """Convert `files`, in as few LibreOffice runs as it allows; their wall and CPU time."""
         start, cpu = time.perf_counter(), _children_cpu()
-        subprocess.run(self.command + ["--outdir", str(outdir), *map(str, files)], check=True, capture_output=True)
+        for first in range(0, len(files), FILES_PER_RUN):
+            chunk = files[first:first + FILES_PER_RUN]
+            subprocess.run(self.command + ["--outdir", str(outdir), *map(str, chunk)], check=True, capture_output=True)
         cost = Cost(time.perf_counter() - start, _children_cpu() - cpu)
         made = {p.stem for p in outdir.glob("*.pdf")}
         lost = [f.name for f in files if f.stem not in made]
