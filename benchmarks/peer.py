@@ -22,7 +22,7 @@ from pathlib import Path
 
 import workshop
 from workshop.documents.theme import add_minutes
-from workshop.formatting import long_date, money, month_name, month_year, plural, short_date, your
+from workshop.formatting import long_date, money, month_name, month_year, short_date, your
 
 DOCUMENTS = ("briefing", "agenda", "memo")
 PAPER_MM = {"a4": (210, 297), "letter": (215.9, 279.4)}
@@ -230,6 +230,11 @@ def make_templates(folder: Path, paper: str = "a4") -> dict[str, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     builders = {"briefing": _briefing, "agenda": _agenda, "memo": _memo}
     return {name: builders[name](paper).save(folder / f"{name}-template.docx") for name in DOCUMENTS}
+
+
+def plural(count: int, word: str) -> str:
+    """`1 day`, `7 days`: the peer's templates are in English, as the synthetic partners' documents are."""
+    return f"{count} {word}" + ("" if count == 1 else "s")
 
 
 def _common(plan: workshop.Plan) -> dict:
