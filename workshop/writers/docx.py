@@ -10,6 +10,7 @@ import base64
 import io
 import re
 from datetime import date, datetime, time
+from functools import cached_property
 from pathlib import Path
 
 import lxml.html
@@ -128,7 +129,7 @@ class _Writer:
         self.text_width = self.section.page_width - self.section.left_margin - self.section.right_margin
         self._style_ids: dict[str, str | None] = {}
 
-    @property
+    @cached_property
     def _spacer_style(self) -> str:
         """`Table Spacer` where the reference document has it (a brand's older one may not): `Table Text`."""
         try:
@@ -140,9 +141,24 @@ class _Writer:
     def _style_id(self, name: str) -> str | None:
         """The id python-docx would write for paragraph style `name` (None for the default style)."""
         if name not in self._style_ids:
-            self._style_ids[name] = self.document.part.get_style_id(self.document.styles[name],
-                                                                     WD_STYLE_TYPE.PARAGRAPH)
+            style = self.document.styles[name]
+            if style.type != WD_STYLE_TYPE.PARAGRAPH:
+                raise RenderError(f"reference.docx: style {name!r} is not a paragraph style")
+            # As python-docx's get_style_id, with the default style found once, not once per style.
+            self._style_ids[name] = None if style == self._default_style else style.style_id
         return self._style_ids[name]
+
+    @cached_property
+    def _default_style(self):
+        return self.document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+
+    def _paragraph(self, container, style: str | None = None):
+        """A new paragraph in `style`: python-docx's add_paragraph(style=...) looks the style up among all
+        of them for every paragraph, which was a third of the writer's time; the id is looked up once."""
+        paragraph = container.add_paragraph()
+        if style is not None and (style_id := self._style_id(style)) is not None:
+            paragraph._p.style = style_id
+        return paragraph
 
     # --- blocks -----------------------------------------------------------------------------
     def block(self, element, container) -> None:
@@ -151,10 +167,10 @@ class _Writer:
             return
         classes = _classes(element)
         if tag in HEADING_STYLES:
-            _add_inline(container.add_paragraph(style=HEADING_STYLES[tag]), element)
+            _add_inline(self._paragraph(container, HEADING_STYLES[tag]), element)
         elif tag == "p":
             style = next((PARAGRAPH_CLASS_STYLES[c] for c in classes if c in PARAGRAPH_CLASS_STYLES), None)
-            _add_inline(container.add_paragraph(style=style), element)
+            _add_inline(self._paragraph(container, style), element)
         elif tag in ("ul", "ol"):
             self.list(element, container)
         elif tag == "table":
@@ -188,7 +204,7 @@ class _Writer:
                 continue
             if item.tag != "li":
                 raise _unsupported(item)
-            paragraph = container.add_paragraph(style=style)
+            paragraph = self._paragraph(container, style)
             if restart is not None:
                 num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
                 num_pr.get_or_add_ilvl().val = 0
@@ -271,7 +287,7 @@ class _Writer:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 _add_inline(paragraph, source)
         # Keeps the next table or heading apart, as theme.css's margin below a table does.
-        container.add_paragraph(style=self._spacer_style)
+        self._paragraph(container, self._spacer_style)
 
     def _block_cell(self, cell, source, width: int) -> None:
         """A cell holding headings, paragraphs, lists and tables (a bilingual memo's columns): its
@@ -284,7 +300,7 @@ class _Writer:
         finally:
             self.text_width = outer
         if not cell.paragraphs or cell._tc[-1].tag != qn("w:p"):
-            cell.add_paragraph(style=self._spacer_style)  # Word ends every cell with a paragraph
+            self._paragraph(cell, self._spacer_style)  # Word ends every cell with a paragraph
 
     def _column_widths(self, table, widths: list[float], columns: int) -> list[int]:
         """Fix the table's column widths to `widths` (shares of the text width), as the PDF lays them out."""
