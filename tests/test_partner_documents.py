@@ -41,6 +41,22 @@ def test_partner_word_tables_have_the_pdfs_column_widths(vendor, settings):
     assert '<w:tblLayout w:type="fixed"/>' in xml
 
 
+def test_partner_word_tables_have_each_property_once_in_order_and_a_header_row_only_from_thead(vendor, settings):
+    import re
+
+    plan = workshop.plan_partnership(vendor, workshop.load_profile(EXAMPLES / "ironbridge.yaml"), settings)
+    xml = docx_part(workshop.render_document(plan, "agenda", settings, ["docx"])["docx"])
+    order = ["tblStyle", "tblW", "jc", "tblLayout", "tblLook"]  # WordprocessingML's order, as Word requires it
+    tables = re.findall(r"<w:tblPr>(.*?)</w:tblPr>", xml)
+    assert tables
+    for properties in tables:
+        tags = re.findall(r"<w:(\w+)", properties)
+        assert len(tags) == len(set(tags)) and tags == sorted(tags, key=order.index), tags
+    # The agenda's first table (date, time, place) has no header row; its attendees table has one.
+    looks = [re.search(r'<w:tblLook w:firstRow="(\d)"', t).group(1) for t in tables]
+    assert looks[0] == "0" and "1" in looks
+
+
 def test_partner_word_uses_one_font_family(vendor, settings):
     plan = workshop.plan_partnership(vendor, workshop.load_profile(EXAMPLES / "sakura.yaml"), settings)
     styles = docx_part(workshop.render_memo(plan, settings, ["docx"])["docx"], "word/styles.xml")

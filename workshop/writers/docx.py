@@ -252,16 +252,11 @@ class _Writer:
         if not layout:
             table.style = self.document.styles["Workshop Table"]
             # The style tints the first row; only a real header row (<thead>) should look like one.
-            look = OxmlElement("w:tblLook")
-            look.set(qn("w:firstRow"), "1" if rows[0][0] else "0")
-            for flag in ("lastRow", "firstColumn", "lastColumn", "noHBand", "noVBand"):
-                look.set(qn(f"w:{flag}"), "0")
-            table._tbl.tblPr.append(look)
+            _table_property(table, "w:tblLook", {"w:firstRow": "1" if rows[0][0] else "0", "w:lastRow": "0",
+                                                 "w:firstColumn": "0", "w:lastColumn": "0", "w:noHBand": "0",
+                                                 "w:noVBand": "0"})
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
-        width = OxmlElement("w:tblW")
-        width.set(qn("w:w"), "5000")
-        width.set(qn("w:type"), "pct")
-        table._tbl.tblPr.append(width)
+        _table_property(table, "w:tblW", {"w:w": "5000", "w:type": "pct"})
         column_widths = self._column_widths(table, widths, columns)
         for is_header, cells in rows:
             row = table.add_row()
@@ -308,9 +303,7 @@ class _Writer:
             return []
         total = sum(widths)
         lengths = [int(self.text_width * w / total) for w in widths]
-        layout = OxmlElement("w:tblLayout")
-        layout.set(qn("w:type"), "fixed")
-        table._tbl.tblPr.append(layout)
+        _table_property(table, "w:tblLayout", {"w:type": "fixed"})
         for column, length in zip(table._tbl.tblGrid.gridCol_lst, lengths):
             column.w = length
         return lengths
@@ -369,6 +362,30 @@ class _Writer:
 
 COMPACT_PT = {"Heading 1": 8.5, "Heading 2": 8, "Table Heading": 7, "Table Text": 7}
 """Font sizes in a bilingual memo's columns (others: 7.5 pt), like theme.css's `body.memo.bilingual`."""
+
+
+# The order WordprocessingML gives a table's properties; Word calls a file with them out of order, or with one
+# twice, unreadable (python-docx's new table already has a tblW and a tblLook).
+TABLE_PROPERTIES = ("w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
+                    "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders",
+                    "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription")
+
+
+def _table_property(table, tag: str, attributes: dict[str, str]) -> None:
+    """Set a table property element to exactly `attributes`: the one there, or a new one in its place."""
+    properties = table._tbl.tblPr
+    element = properties.find(qn(tag))
+    if element is None:
+        element = OxmlElement(tag)
+        later = {qn(t) for t in TABLE_PROPERTIES[TABLE_PROPERTIES.index(tag) + 1:]}
+        following = next((child for child in properties if child.tag in later), None)
+        if following is None:
+            properties.append(element)
+        else:
+            following.addprevious(element)
+    element.attrib.clear()
+    for name, value in attributes.items():
+        element.set(qn(name), value)
 
 
 def _compact(cell) -> None:
