@@ -252,7 +252,9 @@ class _Writer:
         if not layout:
             table.style = self.document.styles["Workshop Table"]
             # The style tints the first row; only a real header row (<thead>) should look like one.
-            _table_property(table, "w:tblLook", {"w:firstRow": "1" if rows[0][0] else "0", "w:lastRow": "0",
+            # w:val is the same flags as a bit mask (0x0020: first row), which LibreOffice reads instead.
+            _table_property(table, "w:tblLook", {"w:val": "0020" if rows[0][0] else "0000",
+                                                 "w:firstRow": "1" if rows[0][0] else "0", "w:lastRow": "0",
                                                  "w:firstColumn": "0", "w:lastColumn": "0", "w:noHBand": "0",
                                                  "w:noVBand": "0"})
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
