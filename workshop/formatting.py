@@ -47,8 +47,9 @@ def month_year(day: date, locale: str = DEFAULT_LOCALE) -> str:
 
 
 def month_name(month: int, locale: str = DEFAULT_LOCALE) -> str:
-    """March."""
-    return get_month_names("wide", locale=parse_locale(locale))[int(month)]
+    """March / März / 3月 (Chinese too: its wide names, 十一月, stand oddly beside dates written 11月30日)."""
+    loc = parse_locale(locale)
+    return get_month_names("abbreviated" if loc.language == "zh" else "wide", locale=loc)[int(month)]
 
 
 def money(amount: float, currency: str, locale: str = DEFAULT_LOCALE) -> str:

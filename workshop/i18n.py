@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import get_month_names, format_skeleton
+from babel.dates import format_skeleton
 from babel.lists import format_list
 from babel.numbers import format_decimal
 from jinja2 import nodes
@@ -263,10 +263,7 @@ def month_year(day: date) -> str:
 
 
 def month_name(month: int) -> str:
-    """March / März / 3月 (Chinese too: its wide names, 十一月, stand oddly beside dates written 11月30日)."""
-    locale = formatting.parse_locale(current().locale)
-    if locale.language == "zh":
-        return get_month_names("abbreviated", locale=locale)[int(month)]
+    """March / März / 3月."""
     return formatting.month_name(month, current().locale)
 
 
